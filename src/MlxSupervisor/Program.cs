@@ -1,1 +1,66 @@
-Console.WriteLine("placeholder");
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MlxSupervisor.Configuration;
+using MlxSupervisor.Daemon;
+using MlxSupervisor.Health;
+using MlxSupervisor.Process;
+using MlxSupervisor.Supervision;
+using Serilog;
+
+if (args is [ProcessGroupLauncher.Verb, .. var serverCommand])
+    return ProcessGroupLauncher.Run(serverCommand);
+
+return await DaemonCommand.Create(RunDaemonAsync).Parse(args).InvokeAsync();
+
+static async Task<int> RunDaemonAsync(string? configPath, bool demo, CancellationToken cancellationToken)
+{
+    if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MLXSUP_LOG_DIR")))
+        Environment.SetEnvironmentVariable("MLXSUP_LOG_DIR", DaemonSettings.DefaultLogDirectory());
+
+    var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+    SupervisorOptions options;
+    try
+    {
+        DaemonSettings.AddLayers(builder.Configuration, configPath, demo);
+        options = SupervisorSettings.Load(builder.Configuration);
+    }
+    catch (SettingsException e)
+    {
+        foreach (var error in e.Errors)
+            Console.Error.WriteLine($"mlx-supervisor: invalid settings: {error}");
+        return ExitCodes.InvalidConfig;
+    }
+
+    builder.Services.AddSerilog((_, logger) => logger.ReadFrom.Configuration(builder.Configuration));
+    builder.Services.AddSystemd();
+    builder.Services.Configure<HostOptions>(host =>
+    {
+        host.ShutdownTimeout = options.Shutdown.GracePeriod + ShutdownOptions.HostMargin;
+        host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
+    });
+    builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddSingleton<IProcessTable>(OperatingSystem.IsMacOS() ? new MacProcessTable() : new LinuxProcessTable());
+    builder.Services.AddSingleton<IServerLauncher, CliWrapServerLauncher>();
+    builder.Services.AddSingleton<IHealthProbe>(sp => new HttpHealthProbe(HttpHealthProbe.CreateClient(), sp.GetRequiredService<TimeProvider>()));
+    builder.Services.AddSingleton(sp => new ServerSupervisor(
+        () => options,
+        sp.GetRequiredService<IServerLauncher>(),
+        sp.GetRequiredService<IHealthProbe>(),
+        sp.GetRequiredService<TimeProvider>(),
+        sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Supervisor")));
+    builder.Services.AddHostedService<SupervisorHostedService>();
+
+    using var host = builder.Build();
+    try
+    {
+        await host.RunAsync(cancellationToken);
+    }
+    finally
+    {
+        await Log.CloseAndFlushAsync();
+    }
+    return Environment.ExitCode;
+}

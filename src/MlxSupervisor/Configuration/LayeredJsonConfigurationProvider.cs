@@ -1,0 +1,77 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+
+namespace MlxSupervisor.Configuration;
+
+/// <summary>Loads and merges the files of a <see cref="LayeredJsonConfigurationSource"/>.</summary>
+public sealed class LayeredJsonConfigurationProvider(LayeredJsonConfigurationSource source) : ConfigurationProvider
+{
+    private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    public override void Load() => Data = Flatten(Merge(source.Files));
+
+    /// <summary>Reads the files again; throws <see cref="SettingsException"/> and keeps the old data when one is bad.</summary>
+    public void Reload()
+    {
+        Load();
+        OnReload();
+    }
+
+    internal static JsonObject Merge(IEnumerable<string> files)
+    {
+        var merged = new JsonObject();
+        foreach (var file in files)
+            MergeInto(merged, Read(file));
+        return merged;
+    }
+
+    private static JsonObject Read(string file)
+    {
+        if (!File.Exists(file))
+            throw new SettingsException([$"Settings file '{file}' does not exist."]);
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(file), documentOptions: Lenient) as JsonObject
+                ?? throw new SettingsException([$"Settings file '{file}' must hold a JSON object."]);
+        }
+        catch (JsonException e)
+        {
+            throw new SettingsException([$"Settings file '{file}' is not valid JSON: {e.Message}"]);
+        }
+        catch (IOException e)
+        {
+            throw new SettingsException([$"Settings file '{file}' cannot be read: {e.Message}"]);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new SettingsException([$"Settings file '{file}' cannot be read: {e.Message}"]);
+        }
+    }
+
+    private static void MergeInto(JsonObject target, JsonObject overlay)
+    {
+        foreach (var (key, value) in overlay.ToList())
+        {
+            var existing = target.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase));
+            if (existing.Value is JsonObject targetChild && value is JsonObject overlayChild)
+            {
+                MergeInto(targetChild, overlayChild);
+                continue;
+            }
+            if (existing.Key is not null)
+                target.Remove(existing.Key);
+            target[key] = value?.DeepClone();
+        }
+    }
+
+    private static Dictionary<string, string?> Flatten(JsonObject merged)
+    {
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(merged.ToJsonString()));
+        var flat = new ConfigurationBuilder().AddJsonStream(stream).Build();
+        return flat.AsEnumerable()
+            .Where(pair => pair.Value is not null)
+            .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.OrdinalIgnoreCase);
+    }
+}

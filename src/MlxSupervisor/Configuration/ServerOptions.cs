@@ -1,0 +1,18 @@
+namespace MlxSupervisor.Configuration;
+
+/// <summary>The server process to supervise: <c>Supervisor:Server</c>.</summary>
+public sealed class ServerOptions
+{
+    /// <summary>The executable, resolved on PATH when it has no slash.</summary>
+    /// <value>Default: <c>mlx_lm.server</c> (from appsettings.json).</value>
+    public string? Command { get; set; }
+
+    /// <summary>Arguments as a list, never one shell string, so nothing is re-split or globbed.</summary>
+    public IList<string> Arguments { get; set; } = [];
+
+    /// <value>Default: null, the daemon's own working directory.</value>
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>Variables merged over the daemon's own environment.</summary>
+    public IDictionary<string, string?> Environment { get; set; } = new Dictionary<string, string?>(StringComparer.Ordinal);
+}

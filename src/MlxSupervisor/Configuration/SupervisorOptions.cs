@@ -1,0 +1,17 @@
+namespace MlxSupervisor.Configuration;
+
+/// <summary>Everything under <c>Supervisor</c> in appsettings.json.</summary>
+public sealed class SupervisorOptions
+{
+    public const string SectionName = "Supervisor";
+
+    public ServerOptions Server { get; set; } = new();
+
+    public HealthOptions Health { get; set; } = new();
+
+    public RestartOptions Restart { get; set; } = new();
+
+    public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
+    public ShutdownOptions Shutdown { get; set; } = new();
+}

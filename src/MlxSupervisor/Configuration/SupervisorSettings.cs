@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+
+namespace MlxSupervisor.Configuration;
+
+/// <summary>Binds and validates the <c>Supervisor</c> section, turning every problem into a readable line.</summary>
+public static class SupervisorSettings
+{
+    /// <exception cref="SettingsException">One or more keys hold values the supervisor cannot use.</exception>
+    public static SupervisorOptions Load(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(SupervisorOptions.SectionName);
+        var errors = UnparsableScalars(section, typeof(SupervisorOptions)).ToList();
+        if (errors.Count > 0)
+            throw new SettingsException(errors);
+
+        var options = new SupervisorOptions();
+        section.Bind(options);
+        var result = new SupervisorOptionsValidator().Validate(null, options);
+        if (result.Failed)
+            throw new SettingsException(result.Failures.ToList());
+        return options;
+    }
+
+    /// <summary>
+    /// The binder's own message for "5x" in a TimeSpan names the key but not the value, and stops at the
+    /// first one; checking each scalar first reports them all, each with what was written.
+    /// </summary>
+    private static IEnumerable<string> UnparsableScalars(IConfigurationSection section, Type type)
+    {
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var child = section.GetSection(property.Name);
+            var t = property.PropertyType;
+            if (t == typeof(TimeSpan))
+            {
+                if (child.Value is { } raw && !TimeSpan.TryParse(raw, CultureInfo.InvariantCulture, out _))
+                    yield return $"{child.Path} '{raw}' is not a time span; write it as hh:mm:ss, e.g. \"00:00:10\".";
+            }
+            else if (t == typeof(int))
+            {
+                if (child.Value is { } raw && !int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+                    yield return $"{child.Path} '{raw}' is not a whole number.";
+            }
+            else if (t == typeof(bool))
+            {
+                if (child.Value is { } raw && !bool.TryParse(raw, out _))
+                    yield return $"{child.Path} '{raw}' is not true or false.";
+            }
+            else if (t.IsClass && t != typeof(string) && t.Namespace == typeof(SupervisorOptions).Namespace)
+            {
+                foreach (var error in UnparsableScalars(child, t))
+                    yield return error;
+            }
+        }
+    }
+}

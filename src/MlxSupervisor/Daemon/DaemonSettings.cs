@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Configuration;
+using MlxSupervisor.Configuration;
+
+namespace MlxSupervisor.Daemon;
+
+/// <summary>Where the daemon's settings come from, in order: shipped defaults, the demo layer, --config, environment.</summary>
+public static class DaemonSettings
+{
+    public const string DefaultsFile = "appsettings.json";
+    public const string DemoFile = "appsettings.Demo.json";
+
+    /// <summary>Adds the layers to <paramref name="configuration"/>.</summary>
+    /// <exception cref="SettingsException">A file is missing or not JSON.</exception>
+    public static void AddLayers(IConfigurationBuilder configuration, string? userConfig, bool demo)
+    {
+        var files = new List<string> { Path.Combine(AppContext.BaseDirectory, DefaultsFile) };
+        if (demo)
+            files.Add(Path.Combine(AppContext.BaseDirectory, DemoFile));
+        if (userConfig is not null)
+            files.Add(Path.GetFullPath(userConfig));
+
+        configuration.Add(new LayeredJsonConfigurationSource(files));
+        if (demo)
+        {
+            // The simulated server is built beside the daemon; its path is only known at run time.
+            configuration.AddInMemoryCollection([new("Supervisor:Server:Command", Path.Combine(AppContext.BaseDirectory, "mlx-sim-server"))]);
+        }
+        configuration.AddEnvironmentVariables();
+    }
+
+    /// <summary>The folder the log files go to unless MLXSUP_LOG_DIR says otherwise.</summary>
+    public static string DefaultLogDirectory() => OperatingSystem.IsMacOS()
+        ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "Library", "Logs", "MlxSupervisor")
+        : Path.Combine(Environment.CurrentDirectory, "logs");
+}

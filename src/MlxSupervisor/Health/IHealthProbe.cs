@@ -1,0 +1,7 @@
+namespace MlxSupervisor.Health;
+
+/// <summary>Asks the server whether it is healthy. Never throws for a sick server; that is a failed result.</summary>
+public interface IHealthProbe
+{
+    Task<HealthProbeResult> ProbeAsync(Uri url, TimeSpan timeout, CancellationToken cancellationToken);
+}

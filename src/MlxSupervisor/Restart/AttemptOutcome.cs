@@ -1,0 +1,11 @@
+namespace MlxSupervisor.Restart;
+
+/// <summary>How one start of the server went, as the circuit breaker counts it.</summary>
+/// <param name="Succeeded">It stayed healthy for <c>Restart:ResetAfter</c>.</param>
+/// <param name="Reason">Why it failed ("exited code 1 during startup", "declared dead", ...); null on success.</param>
+public sealed record AttemptOutcome(bool Succeeded, string? Reason)
+{
+    public static readonly AttemptOutcome Stable = new(true, null);
+
+    public static AttemptOutcome Failed(string reason) => new(false, reason);
+}

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Logging;
+
+namespace MlxSupervisor.Supervision;
+
+public sealed partial class ServerSupervisor
+{
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, EventName = "Started", Level = LogLevel.Information, Message = "Started pid={Pid} ({Command})")]
+        public static partial void Started(ILogger logger, int pid, string command);
+
+        [LoggerMessage(EventId = 2, EventName = "SpawnFailed", Level = LogLevel.Error, Message = "Start failed: {Problem}")]
+        public static partial void SpawnFailed(ILogger logger, string problem);
+
+        [LoggerMessage(EventId = 3, EventName = "Healthy", Level = LogLevel.Information, Message = "Server pid={Pid} healthy after {Seconds:0.0} s")]
+        public static partial void Healthy(ILogger logger, int pid, double seconds);
+
+        [LoggerMessage(EventId = 4, EventName = "Stable", Level = LogLevel.Information,
+            Message = "Server pid={Pid} stable for {Seconds} s: the restart counts as a success")]
+        public static partial void Stable(ILogger logger, int pid, double seconds);
+
+        [LoggerMessage(EventId = 5, EventName = "Strike", Level = LogLevel.Warning, Message = "Strike {Strike}/{Threshold} ({Failure})")]
+        public static partial void Strike(ILogger logger, int strike, int threshold, string failure);
+
+        [LoggerMessage(EventId = 6, EventName = "DeclaredDead", Level = LogLevel.Error,
+            Message = "Server pid={Pid} declared dead after {Threshold} failed probes ({Failure})")]
+        public static partial void DeclaredDead(ILogger logger, int pid, int threshold, string failure);
+
+        [LoggerMessage(EventId = 7, EventName = "Exited", Level = LogLevel.Warning,
+            Message = "Server pid={Pid} exited {ExitDescription} after {Uptime:0.0} s")]
+        public static partial void Exited(ILogger logger, int pid, string exitDescription, double uptime);
+
+        [LoggerMessage(EventId = 8, EventName = "StderrTail", Level = LogLevel.Warning,
+            Message = "Last {Count} stderr lines of server pid={Pid}:\n{Lines}")]
+        public static partial void StderrTail(ILogger logger, int pid, int count, string lines);
+
+        [LoggerMessage(EventId = 9, EventName = "SigtermSent", Level = LogLevel.Information,
+            Message = "SIGTERM sent to pid={Pid} and its process group; SIGKILL in {Grace} s ({Reason})")]
+        public static partial void SigtermSent(ILogger logger, int pid, double grace, string reason);
+
+        [LoggerMessage(EventId = 10, EventName = "StoppedBySigterm", Level = LogLevel.Information,
+            Message = "Server pid={Pid} stopped after SIGTERM: exited code={ExitCode} after {Seconds:0.00} s")]
+        public static partial void StoppedBySigterm(ILogger logger, int pid, int exitCode, double seconds);
+
+        [LoggerMessage(EventId = 11, EventName = "StoppedBySigkill", Level = LogLevel.Warning,
+            Message = "Server pid={Pid} ignored SIGTERM for the {Grace} s grace period; SIGKILL sent, exited code={ExitCode} after {Seconds:0.00} s")]
+        public static partial void StoppedBySigkill(ILogger logger, int pid, double grace, int exitCode, double seconds);
+
+        [LoggerMessage(EventId = 12, EventName = "OrphansKilled", Level = LogLevel.Warning,
+            Message = "Processes left behind by server pid={Pid} ignored SIGTERM and were SIGKILLed")]
+        public static partial void OrphansKilled(ILogger logger, int pid);
+
+        [LoggerMessage(EventId = 13, EventName = "Survivors", Level = LogLevel.Error,
+            Message = "Processes of server pid={Pid} survived SIGKILL: {Pids}")]
+        public static partial void Survivors(ILogger logger, int pid, string pids);
+
+        [LoggerMessage(EventId = 14, EventName = "PortStillBusy", Level = LogLevel.Warning,
+            Message = "Port {Port} still accepts connections {Seconds} s after the server stopped; starting anyway")]
+        public static partial void PortStillBusy(ILogger logger, int port, double seconds);
+
+        [LoggerMessage(EventId = 15, EventName = "RestartScheduled", Level = LogLevel.Information,
+            Message = "Restart {Restart} in {Seconds} s (consecutive failures: {Failures})")]
+        public static partial void RestartScheduled(ILogger logger, int restart, double seconds, int failures);
+
+        [LoggerMessage(EventId = 16, EventName = "CircuitOpened", Level = LogLevel.Error,
+            Message = "Circuit open until {Until}: too many failed restarts, nothing is spawned until then")]
+        public static partial void CircuitOpened(ILogger logger, string until);
+
+        [LoggerMessage(EventId = 17, EventName = "CircuitHalfOpen", Level = LogLevel.Warning, Message = "Circuit half-open: one trial start")]
+        public static partial void CircuitHalfOpen(ILogger logger);
+
+        [LoggerMessage(EventId = 18, EventName = "CircuitClosed", Level = LogLevel.Information, Message = "Circuit closed: restarts are back to normal")]
+        public static partial void CircuitClosed(ILogger logger);
+    }
+}

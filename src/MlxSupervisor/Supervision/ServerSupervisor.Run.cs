@@ -1,0 +1,205 @@
+using MlxSupervisor.Health;
+using MlxSupervisor.Process;
+using MlxSupervisor.Restart;
+
+namespace MlxSupervisor.Supervision;
+
+/// <summary>One life of the server: spawn, startup, watch, end.</summary>
+public sealed partial class ServerSupervisor
+{
+    private IServerProcess? _process;
+    private Task<string>? _watch;
+    private TaskCompletionSource<string> _restartRequest = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Ends the current life of the server through the normal path: graceful stop, backoff, breaker.</summary>
+    public void RequestRestart(string reason) => _restartRequest.TrySetResult(reason);
+
+    /// <summary>Spawns the server and follows it until it has been healthy for ResetAfter, or has failed.</summary>
+    private async ValueTask<AttemptOutcome> AttemptAsync(CancellationToken stoppingToken)
+    {
+        var options = Options;
+        var spec = ServerLaunchSpec.From(options.Server);
+        _restartRequest = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        Transition(SupervisorState.Starting, $"spawning {spec.Command}", s => s with { Pid = null, ServerStartedAt = null, Health = new(null, 0, null) });
+
+        IServerProcess process;
+        try
+        {
+            process = _launcher.Start(spec);
+        }
+        catch (ServerStartException e)
+        {
+            Log.SpawnFailed(_logger, e.Message);
+            Record("spawn-failed", e.Message);
+            return AttemptOutcome.Failed(e.Message);
+        }
+
+        _process = process;
+        Log.Started(_logger, process.Pid, spec.Command);
+        Record("started", $"started pid={process.Pid}");
+        Status.Update(s => s with { Pid = process.Pid, ServerStartedAt = process.StartedAt });
+
+        var startupFailure = await WaitUntilHealthyAsync(process, stoppingToken);
+        if (startupFailure is not null)
+        {
+            await StopCurrentAsync(startupFailure);
+            return AttemptOutcome.Failed(startupFailure);
+        }
+
+        var healthyAfter = _time.GetUtcNow() - process.StartedAt;
+        Log.Healthy(_logger, process.Pid, healthyAfter.TotalSeconds);
+        Transition(SupervisorState.Running, $"healthy after {healthyAfter.TotalSeconds:0.0} s",
+            s => s with { Health = s.Health with { LastOkAt = _time.GetUtcNow(), Strikes = 0 } });
+
+        _watch = WatchAsync(process, stoppingToken);
+        var stable = Task.Delay(options.Restart.ResetAfter, _time, stoppingToken);
+        if (await Task.WhenAny(_watch, stable) == stable)
+        {
+            await stable; // Surfaces cancellation.
+            Log.Stable(_logger, process.Pid, options.Restart.ResetAfter.TotalSeconds);
+            Record("stable", $"stable for {options.Restart.ResetAfter.TotalSeconds:0.###} s");
+            return AttemptOutcome.Stable;
+        }
+
+        var reason = await _watch;
+        await StopCurrentAsync(reason);
+        return AttemptOutcome.Failed(reason);
+    }
+
+    /// <summary>After a successful start: waits for the server's end and cleans up after it.</summary>
+    private async Task RunUntilEndAsync(CancellationToken stoppingToken)
+    {
+        var reason = await _watch!.WaitAsync(stoppingToken);
+        await StopCurrentAsync(reason);
+    }
+
+    /// <returns>Null once healthy; otherwise why the start failed.</returns>
+    private async Task<string?> WaitUntilHealthyAsync(IServerProcess process, CancellationToken stoppingToken)
+    {
+        var options = Options.Health;
+        var url = new Uri(options.Url!);
+        var deadline = _time.GetUtcNow() + options.StartupTimeout;
+        while (true)
+        {
+            var next = Task.Delay(options.StartupProbeInterval, _time, stoppingToken);
+            var probe = _probe.ProbeAsync(url, options.Timeout, stoppingToken);
+            var first = await Task.WhenAny(process.Exited, probe, _restartRequest.Task);
+            if (first == process.Exited)
+                return ExitedReason(process, "during startup");
+            if (first == _restartRequest.Task)
+                return $"restart requested during startup: {_restartRequest.Task.Result}";
+
+            var result = await probe;
+            if (result.Healthy)
+                return null;
+            Status.Update(s => s with { Health = s.Health with { LastError = result.Failure } });
+
+            // Failures while the model loads are expected and are not strikes.
+            if (_time.GetUtcNow() >= deadline)
+                return $"not healthy within the startup timeout of {options.StartupTimeout.TotalSeconds:0.###} s (last probe: {result.Failure})";
+            if (await Task.WhenAny(process.Exited, next, _restartRequest.Task) == process.Exited)
+                return ExitedReason(process, "during startup");
+        }
+    }
+
+    /// <summary>Probes every Interval until the server exits, is declared dead, or a restart is requested.</summary>
+    /// <returns>Why this life of the server ended.</returns>
+    private async Task<string> WatchAsync(IServerProcess process, CancellationToken stoppingToken)
+    {
+        var strikes = new StrikeCounter(Options.Health.FailureThreshold);
+        while (true)
+        {
+            var options = Options.Health;
+            var tick = Task.Delay(options.Interval, _time, stoppingToken);
+            var woke = await Task.WhenAny(process.Exited, tick, _restartRequest.Task);
+            if (woke == process.Exited)
+                return ExitedReason(process, "");
+            if (woke == _restartRequest.Task)
+                return $"restart requested: {_restartRequest.Task.Result}";
+            await tick;
+
+            var probe = _probe.ProbeAsync(new Uri(options.Url!), options.Timeout, stoppingToken);
+            if (await Task.WhenAny(process.Exited, probe) == process.Exited)
+                return ExitedReason(process, "");
+            var result = await probe;
+
+            if (result.Healthy)
+            {
+                var wasUnhealthy = strikes.Strikes > 0;
+                strikes.RecordSuccess();
+                Status.Update(s => s with { Health = new HealthSnapshot(_time.GetUtcNow(), 0, s.Health.LastError) });
+                if (wasUnhealthy)
+                    Transition(SupervisorState.Running, "healthy again");
+                continue;
+            }
+
+            var dead = strikes.RecordFailure();
+            Log.Strike(_logger, strikes.Strikes, strikes.Threshold, result.Failure!);
+            Status.Update(s => s with { Health = s.Health with { Strikes = strikes.Strikes, LastError = result.Failure } });
+            if (dead)
+            {
+                var reason = $"declared dead after {strikes.Threshold} failed probes ({result.Failure})";
+                Log.DeclaredDead(_logger, process.Pid, strikes.Threshold, result.Failure!);
+                Record("declared-dead", reason);
+                return reason;
+            }
+            Transition(SupervisorState.Unhealthy, $"strike {strikes.Strikes}/{strikes.Threshold} ({result.Failure})");
+        }
+    }
+
+    private string ExitedReason(IServerProcess process, string when)
+    {
+        var exit = process.Exited.Result;
+        var uptime = exit.At - process.StartedAt;
+        Log.Exited(_logger, process.Pid, exit.Describe(), uptime.TotalSeconds);
+        var tail = process.RecentStderr;
+        if (exit.ExitCode != 0 && tail.Count > 0)
+            Log.StderrTail(_logger, process.Pid, tail.Count, string.Join(Environment.NewLine, tail));
+        var reason = when.Length == 0 ? $"exited {exit.Describe()}" : $"exited {exit.Describe()} {when}";
+        Record("exited", $"pid={process.Pid} {reason}");
+        return reason;
+    }
+
+    /// <summary>Stops the current server (SIGTERM, grace, SIGKILL), cleans up what it left, and waits for its port.</summary>
+    private async Task StopCurrentAsync(string reason)
+    {
+        if (_process is not { } process)
+            return;
+        _process = null;
+
+        var grace = Options.Shutdown.GracePeriod;
+        var wasRunning = !process.Exited.IsCompleted;
+        if (wasRunning)
+        {
+            Transition(SupervisorState.Stopping, reason);
+            Log.SigtermSent(_logger, process.Pid, grace.TotalSeconds, reason);
+        }
+
+        var stop = await process.StopAsync(grace);
+        if (wasRunning && stop.Killed)
+            Log.StoppedBySigkill(_logger, process.Pid, grace.TotalSeconds, stop.Exit.ExitCode, stop.Took.TotalSeconds);
+        else if (wasRunning)
+            Log.StoppedBySigterm(_logger, process.Pid, stop.Exit.ExitCode, stop.Took.TotalSeconds);
+        else if (stop.Killed)
+            Log.OrphansKilled(_logger, process.Pid);
+        if (stop.Survivors.Count > 0)
+            Log.Survivors(_logger, process.Pid, string.Join(',', stop.Survivors));
+        Record("stopped", wasRunning
+            ? $"pid={process.Pid} stopped by {(stop.Killed ? "SIGKILL" : "SIGTERM")} in {stop.Took.TotalSeconds:0.0} s, {stop.Exit.Describe()}"
+            : $"pid={process.Pid} cleaned up");
+
+        var exit = stop.Exit;
+        Status.Update(s => s with
+        {
+            Pid = null,
+            ServerStartedAt = null,
+            LastExit = new ExitSnapshot(exit.ExitCode, exit.Signal, exit.At, reason),
+        });
+        await process.DisposeAsync();
+
+        // Two servers must never hold the port, or the model's memory, at once.
+        var url = new Uri(Options.Health.Url!);
+        if (!await PortWaiter.WaitUntilFreeAsync(url, grace, _time, CancellationToken.None))
+            Log.PortStillBusy(_logger, url.Port, grace.TotalSeconds);
+    }
+}

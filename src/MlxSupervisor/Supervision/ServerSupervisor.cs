@@ -1,0 +1,138 @@
+using Microsoft.Extensions.Logging;
+using MlxSupervisor.Configuration;
+using MlxSupervisor.Health;
+using MlxSupervisor.Process;
+using MlxSupervisor.Restart;
+using Polly.CircuitBreaker;
+
+namespace MlxSupervisor.Supervision;
+
+/// <summary>
+/// Keeps one server alive: spawn, wait for health, watch, stop, back off, restart, behind the restart circuit.
+/// One instance per server and no static state, so a daemon can run several.
+/// </summary>
+public sealed partial class ServerSupervisor
+{
+    private readonly Func<SupervisorOptions> _options;
+    private readonly IServerLauncher _launcher;
+    private readonly IHealthProbe _probe;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly RestartCircuit _circuit;
+
+    public ServerSupervisor(Func<SupervisorOptions> options, IServerLauncher launcher, IHealthProbe probe, TimeProvider time, ILogger logger)
+    {
+        _options = options;
+        _launcher = launcher;
+        _probe = probe;
+        _time = time;
+        _logger = logger;
+        _circuit = new RestartCircuit(options().CircuitBreaker, time);
+        _circuit.Transitioned += OnCircuitTransition;
+        Status = new SupervisorStatus(time.GetUtcNow());
+    }
+
+    public SupervisorStatus Status { get; }
+
+    private SupervisorOptions Options => _options();
+
+    /// <summary>Supervises until <paramref name="stoppingToken"/> fires, then stops the server gracefully.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        var firstStart = true;
+        var refused = false;
+        try
+        {
+            while (true)
+            {
+                if (failures > 0)
+                    await WaitBeforeRestartAsync(failures, refused, stoppingToken);
+
+                // The first start is not a restart: its failure delays the next spawn but is not counted by the breaker.
+                var outcome = firstStart
+                    ? await AttemptAsync(stoppingToken)
+                    : await _circuit.TryExecuteAsync(AttemptAsync, stoppingToken);
+                refused = outcome is null;
+                if (outcome is null)
+                    continue;
+
+                if (!firstStart)
+                    Status.Update(s => s with { Restarts = s.Restarts + 1 });
+                firstStart = false;
+
+                if (outcome.Succeeded)
+                {
+                    failures = 0;
+                    await RunUntilEndAsync(stoppingToken);
+                }
+                failures++;
+                Status.Update(s => s with { ConsecutiveFailures = failures });
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await StopCurrentAsync("daemon shutting down");
+            Transition(SupervisorState.Stopped, "daemon shutting down");
+        }
+    }
+
+    private async Task WaitBeforeRestartAsync(int failures, bool refusedByCircuit, CancellationToken stoppingToken)
+    {
+        var delay = refusedByCircuit ? TimeSpan.Zero : new RestartBackoff(Options.Restart.InitialDelay, Options.Restart.MaxDelay).DelayAfter(failures);
+        var wait = delay > _circuit.RemainingBreak ? delay : _circuit.RemainingBreak;
+        var at = _time.GetUtcNow() + wait;
+
+        // The timer is registered before the state is published, so whoever reacts to BackingOff
+        // (a test advancing fake time, say) finds it already running.
+        var waiting = Task.Delay(wait, _time, stoppingToken);
+        if (_circuit.State == CircuitState.Open)
+        {
+            Transition(SupervisorState.CircuitOpen, $"circuit open until {_circuit.ReopensAt:HH:mm:ss}", s => s with { NextRestartAt = at });
+        }
+        else
+        {
+            Log.RestartScheduled(_logger, Status.Current.Restarts + 1, wait.TotalSeconds, failures);
+            Transition(SupervisorState.BackingOff, $"restart {Status.Current.Restarts + 1} in {wait.TotalSeconds:0.###} s",
+                s => s with { NextRestartAt = at });
+        }
+        await waiting;
+        Status.Update(s => s with { NextRestartAt = null });
+    }
+
+    private void OnCircuitTransition(CircuitTransition t)
+    {
+        switch (t.State)
+        {
+            case CircuitState.Open:
+                Log.CircuitOpened(_logger, t.ReopensAt!.Value.ToLocalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+                Record("circuit-open", $"circuit open until {t.ReopensAt:O}");
+                break;
+            case CircuitState.HalfOpen:
+                Log.CircuitHalfOpen(_logger);
+                Record("circuit-half-open", "half-open trial");
+                break;
+            case CircuitState.Closed:
+                Log.CircuitClosed(_logger);
+                Record("circuit-closed", "circuit closed");
+                break;
+        }
+        Status.Update(s => s with { Circuit = t.State.ToString(), CircuitReopensAt = t.ReopensAt });
+    }
+
+    private void Transition(SupervisorState state, string reason, Func<SupervisorSnapshot, SupervisorSnapshot>? also = null)
+    {
+        var now = _time.GetUtcNow();
+        Status.Update(s =>
+        {
+            var next = s with { State = state, Since = s.State == state ? s.Since : now, Reason = reason };
+            return also is null ? next : also(next);
+        });
+        Record("state", $"{state}: {reason}");
+    }
+
+    private void Record(string kind, string message) => Status.Record(new SupervisorEvent(_time.GetUtcNow(), kind, message));
+}

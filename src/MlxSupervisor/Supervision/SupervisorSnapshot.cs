@@ -1,0 +1,43 @@
+namespace MlxSupervisor.Supervision;
+
+/// <summary>
+/// An immutable picture of one supervised server. The status endpoint and the front door read this; they never
+/// reach into the supervisor.
+/// </summary>
+public sealed record SupervisorSnapshot
+{
+    public required SupervisorState State { get; init; }
+
+    public required DateTimeOffset Since { get; init; }
+
+    /// <summary>Why the supervisor entered <see cref="State"/>.</summary>
+    public string Reason { get; init; } = "";
+
+    public int? Pid { get; init; }
+
+    public DateTimeOffset? ServerStartedAt { get; init; }
+
+    /// <summary>Spawns after the first.</summary>
+    public int Restarts { get; init; }
+
+    public int ConsecutiveFailures { get; init; }
+
+    public string Circuit { get; init; } = "Closed";
+
+    public DateTimeOffset? CircuitReopensAt { get; init; }
+
+    public DateTimeOffset? NextRestartAt { get; init; }
+
+    public HealthSnapshot Health { get; init; } = new(null, 0, null);
+
+    public ExitSnapshot? LastExit { get; init; }
+
+    public bool IsServing => State is SupervisorState.Running or SupervisorState.Unhealthy;
+}
+
+/// <param name="LastError">Why the last failed probe failed.</param>
+public sealed record HealthSnapshot(DateTimeOffset? LastOkAt, int Strikes, string? LastError);
+
+/// <param name="Signal">The signal name when one killed the server.</param>
+/// <param name="Reason">Why it ended: "exited", "declared dead", "daemon shutting down", ...</param>
+public sealed record ExitSnapshot(int Code, string? Signal, DateTimeOffset At, string Reason);
