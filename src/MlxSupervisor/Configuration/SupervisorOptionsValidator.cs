@@ -43,10 +43,10 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
             yield return error;
         }
 
-        if (o.Restart.MaxDelay < o.Restart.InitialDelay)
+        if (o.Restart.MaxDelay > TimeSpan.Zero && o.Restart.MaxDelay < o.Restart.InitialDelay)
             yield return $"{Root}:Restart:MaxDelay '{o.Restart.MaxDelay:c}' is below {Root}:Restart:InitialDelay '{o.Restart.InitialDelay:c}'.";
 
-        if (o.Health.Timeout >= o.Health.Interval)
+        if (o.Health.Interval > TimeSpan.Zero && o.Health.Timeout >= o.Health.Interval)
             yield return $"{Root}:Health:Timeout '{o.Health.Timeout:c}' must be below {Root}:Health:Interval '{o.Health.Interval:c}', or probes would overlap.";
 
         // Polly refuses a sampling window under half a second (CircuitBreakerStrategyOptions.SamplingDuration).

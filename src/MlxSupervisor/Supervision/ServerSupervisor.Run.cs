@@ -46,13 +46,15 @@ public sealed partial class ServerSupervisor
             return AttemptOutcome.Failed(startupFailure);
         }
 
+        // The watch's first tick and the stability timer are registered before Running is published, so
+        // whoever reacts to Running (a test advancing fake time, say) finds them already running.
+        _watch = WatchAsync(process, stoppingToken);
+        var stable = Task.Delay(options.Restart.ResetAfter, _time, stoppingToken);
         var healthyAfter = _time.GetUtcNow() - process.StartedAt;
         Log.Healthy(_logger, process.Pid, healthyAfter.TotalSeconds);
         Transition(SupervisorState.Running, $"healthy after {healthyAfter.TotalSeconds:0.0} s",
             s => s with { Health = s.Health with { LastOkAt = _time.GetUtcNow(), Strikes = 0 } });
 
-        _watch = WatchAsync(process, stoppingToken);
-        var stable = Task.Delay(options.Restart.ResetAfter, _time, stoppingToken);
         if (await Task.WhenAny(_watch, stable) == stable)
         {
             await stable; // Surfaces cancellation.
@@ -99,6 +101,7 @@ public sealed partial class ServerSupervisor
                 return $"not healthy within the startup timeout of {options.StartupTimeout.TotalSeconds:0.###} s (last probe: {result.Failure})";
             if (await Task.WhenAny(process.Exited, next, _restartRequest.Task) == process.Exited)
                 return ExitedReason(process, "during startup");
+            stoppingToken.ThrowIfCancellationRequested();
         }
     }
 
@@ -107,10 +110,9 @@ public sealed partial class ServerSupervisor
     private async Task<string> WatchAsync(IServerProcess process, CancellationToken stoppingToken)
     {
         var strikes = new StrikeCounter(Options.Health.FailureThreshold);
+        var tick = Task.Delay(Options.Health.Interval, _time, stoppingToken);
         while (true)
         {
-            var options = Options.Health;
-            var tick = Task.Delay(options.Interval, _time, stoppingToken);
             var woke = await Task.WhenAny(process.Exited, tick, _restartRequest.Task);
             if (woke == process.Exited)
                 return ExitedReason(process, "");
@@ -118,11 +120,14 @@ public sealed partial class ServerSupervisor
                 return $"restart requested: {_restartRequest.Task.Result}";
             await tick;
 
+            var options = Options.Health;
             var probe = _probe.ProbeAsync(new Uri(options.Url!), options.Timeout, stoppingToken);
             if (await Task.WhenAny(process.Exited, probe) == process.Exited)
                 return ExitedReason(process, "");
             var result = await probe;
 
+            // Registered before the result is published, for the same reason as in AttemptAsync.
+            tick = Task.Delay(options.Interval, _time, stoppingToken);
             if (result.Healthy)
             {
                 var wasUnhealthy = strikes.Strikes > 0;
@@ -135,15 +140,16 @@ public sealed partial class ServerSupervisor
 
             var dead = strikes.RecordFailure();
             Log.Strike(_logger, strikes.Strikes, strikes.Threshold, result.Failure!);
-            Status.Update(s => s with { Health = s.Health with { Strikes = strikes.Strikes, LastError = result.Failure } });
             if (dead)
             {
                 var reason = $"declared dead after {strikes.Threshold} failed probes ({result.Failure})";
                 Log.DeclaredDead(_logger, process.Pid, strikes.Threshold, result.Failure!);
                 Record("declared-dead", reason);
+                Status.Update(s => s with { Health = s.Health with { Strikes = strikes.Strikes, LastError = result.Failure } });
                 return reason;
             }
-            Transition(SupervisorState.Unhealthy, $"strike {strikes.Strikes}/{strikes.Threshold} ({result.Failure})");
+            Transition(SupervisorState.Unhealthy, $"strike {strikes.Strikes}/{strikes.Threshold} ({result.Failure})",
+                s => s with { Health = s.Health with { Strikes = strikes.Strikes, LastError = result.Failure } });
         }
     }
 

@@ -1,1 +1,0 @@
-namespace MlxSupervisor.Tests; public class Placeholder { [Xunit.Fact] public void Builds() { } }

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Time.Testing;
+using MlxSupervisor.Process;
+
+namespace MlxSupervisor.Tests.Support;
+
+/// <summary>A launcher whose processes live and die when the test says, in fake time.</summary>
+public sealed class FakeServerLauncher(FakeTimeProvider time) : IServerLauncher
+{
+    private readonly List<FakeServerProcess> _started = [];
+    private int _nextPid = 1000;
+
+    /// <summary>Decides what each new process does; by default it keeps running.</summary>
+    public Action<FakeServerProcess> OnStart { get; set; } = _ => { };
+
+    public string? FailWith { get; set; }
+
+    public IReadOnlyList<FakeServerProcess> Started
+    {
+        get
+        {
+            lock (_started)
+                return [.. _started];
+        }
+    }
+
+    public IServerProcess Start(ServerLaunchSpec spec)
+    {
+        if (FailWith is not null)
+            throw new ServerStartException(FailWith);
+        var process = new FakeServerProcess(Interlocked.Increment(ref _nextPid), time);
+        lock (_started)
+            _started.Add(process);
+        OnStart(process);
+        return process;
+    }
+}
+
+public sealed class FakeServerProcess(int pid, TimeProvider time) : IServerProcess
+{
+    private readonly TaskCompletionSource<ServerExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int Pid { get; } = pid;
+
+    public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
+
+    public Task<ServerExit> Exited => _exited.Task;
+
+    public IReadOnlyList<string> RecentStderr => ["Traceback (most recent call last):", "MemoryError"];
+
+    public int StopCalls { get; private set; }
+
+    public void Exit(int code) => _exited.TrySetResult(new ServerExit(code, time.GetUtcNow()));
+
+    public Task<StopOutcome> StopAsync(TimeSpan gracePeriod)
+    {
+        StopCalls++;
+        Exit(143);
+        return Task.FromResult(new StopOutcome(false, TimeSpan.Zero, _exited.Task.Result, []));
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

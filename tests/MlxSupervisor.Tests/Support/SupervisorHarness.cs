@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using MlxSupervisor.Configuration;
+using MlxSupervisor.Supervision;
+
+namespace MlxSupervisor.Tests.Support;
+
+/// <summary>A <see cref="ServerSupervisor"/> on fake time, with a scripted launcher and probe.</summary>
+public sealed class SupervisorHarness : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _running;
+
+    public SupervisorHarness(Action<SupervisorOptions>? configure = null)
+    {
+        // Port 1 on loopback refuses at once, so the "wait until the port is free" step never waits.
+        Options.Health.Url = "http://127.0.0.1:1/health";
+        Options.Server.Command = "mlx_lm.server";
+        configure?.Invoke(Options);
+        Launcher = new FakeServerLauncher(Time);
+        Supervisor = new ServerSupervisor(() => Options, Launcher, Probe, Time, NullLogger.Instance);
+    }
+
+    public SupervisorOptions Options { get; } = new();
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+
+    public DateTimeOffset Start { get; private set; }
+
+    public FakeServerLauncher Launcher { get; }
+
+    public ScriptedHealthProbe Probe { get; } = new();
+
+    public ServerSupervisor Supervisor { get; }
+
+    public SupervisorSnapshot Current => Supervisor.Status.Current;
+
+    public void Run()
+    {
+        Start = Time.GetUtcNow();
+        _running = Supervisor.RunAsync(_stop.Token);
+    }
+
+    /// <summary>Waits, in real time but bounded, for the supervisor to reach a state.</summary>
+    public async Task<SupervisorSnapshot> WaitFor(Func<SupervisorSnapshot, bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Timeouts.Wait);
+        try
+        {
+            return await Supervisor.Status.WaitForAsync(condition, timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The supervisor did not reach the expected state; it is {Current}");
+        }
+    }
+
+    /// <summary>Waits for the next scheduled restart (the k-th spawn is done) and jumps to it.</summary>
+    public async Task<SupervisorSnapshot> SkipToRestartAfterSpawn(int spawns)
+    {
+        var waiting = await WaitFor(s => s.NextRestartAt is not null && Launcher.Started.Count == spawns);
+        Time.SetUtcNow(waiting.NextRestartAt!.Value);
+        return waiting;
+    }
+
+    public double SecondsSinceStart(DateTimeOffset at) => (at - Start).TotalSeconds;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_running is not null)
+            await _running.WaitAsync(Timeouts.Wait);
+        _stop.Dispose();
+    }
+}
