@@ -1,0 +1,100 @@
+namespace MlxSupervisor.SimServer.Options;
+
+/// <summary>
+/// Everything the simulated server was asked to do, as one immutable value.
+/// Each property maps to one flag and one <c>MLXSIM_*</c> environment variable (see <see cref="SimFlags"/>).
+/// </summary>
+internal sealed record SimOptions
+{
+    /// <summary>Address to bind.</summary>
+    /// <value>Defaults to <c>127.0.0.1</c>.</value>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>Port to bind; 0 lets the OS pick one (the listening line reports it).</summary>
+    /// <value>Defaults to 8081.</value>
+    public int Port { get; init; } = 8081;
+
+    /// <summary>Model id reported by <c>/v1/models</c> and used when a request names none.</summary>
+    /// <value>Defaults to <c>sim-model</c>.</value>
+    public string Model { get; init; } = "sim-model";
+
+    /// <summary>Tokens generated per request, unless the request's <c>max_tokens</c> is smaller.</summary>
+    /// <value>Defaults to 8.</value>
+    public int Tokens { get; init; } = 8;
+
+    /// <summary>Delay before each generated token.</summary>
+    /// <value>Defaults to 0 ms.</value>
+    public int TokenDelayMs { get; init; }
+
+    /// <summary>Sleep before binding the port, like a slow model load.</summary>
+    /// <value>Defaults to 0 ms.</value>
+    public int StartupDelayMs { get; init; }
+
+    /// <summary>Exit this long after starting to listen.</summary>
+    /// <value>Defaults to null: never crash.</value>
+    public int? CrashAfterMs { get; init; }
+
+    /// <summary>Exit code of the crash; 129–159 mean "die by signal (code − 128)".</summary>
+    /// <value>Defaults to 1.</value>
+    public int ExitCode { get; init; } = 1;
+
+    /// <summary>After this long, <c>/health</c> never answers.</summary>
+    /// <value>Defaults to null: health never hangs.</value>
+    public int? HangHealthAfterMs { get; init; }
+
+    /// <summary>Status code <c>/health</c> answers with instead of 200.</summary>
+    /// <value>Defaults to null: 200.</value>
+    public int? HealthStatus { get; init; }
+
+    /// <summary>When <see cref="HealthStatus"/> starts to apply, after starting to listen.</summary>
+    /// <value>Defaults to 0 ms.</value>
+    public int HealthStatusAfterMs { get; init; }
+
+    /// <summary>Ignore SIGTERM and SIGINT.</summary>
+    /// <value>Defaults to false.</value>
+    public bool IgnoreSigterm { get; init; }
+
+    /// <summary>Start a helper child that outlives this process.</summary>
+    /// <value>Defaults to false.</value>
+    public bool SpawnHelper { get; init; }
+
+    /// <summary>The helper child ignores SIGTERM and SIGINT too.</summary>
+    /// <value>Defaults to false.</value>
+    public bool HelperIgnoresSigterm { get; init; }
+
+    /// <summary>Run as the helper child (hidden; set by <see cref="SpawnHelper"/>).</summary>
+    /// <value>Defaults to false.</value>
+    public bool HelperMode { get; init; }
+
+    /// <summary>Numbered stdout lines written as fast as possible right after listening.</summary>
+    /// <value>Defaults to 0.</value>
+    public int FloodLines { get; init; }
+
+    /// <summary>More generation requests in flight than this and the process SIGKILLs itself.</summary>
+    /// <value>Defaults to null: no limit.</value>
+    public int? MaxInFlight { get; init; }
+
+    /// <summary><c>/health</c> waits while any generation request is in flight.</summary>
+    /// <value>Defaults to false.</value>
+    public bool HealthBlocksWhileGenerating { get; init; }
+
+    /// <summary>Generation sends this many tokens and then stalls forever.</summary>
+    /// <value>Defaults to null: never stalls.</value>
+    public int? StallAfterTokens { get; init; }
+
+    /// <summary>Megabytes to allocate, touch and hold.</summary>
+    /// <value>Defaults to 0.</value>
+    public int AllocateMb { get; init; }
+
+    /// <summary>When to allocate <see cref="AllocateMb"/>, after starting to listen.</summary>
+    /// <value>Defaults to 0 ms.</value>
+    public int AllocateAfterMs { get; init; }
+
+    /// <summary>Interval of a heartbeat line on stdout.</summary>
+    /// <value>Defaults to null: no heartbeat.</value>
+    public int? StdoutLineEveryMs { get; init; }
+
+    /// <summary>Print the flags and exit.</summary>
+    /// <value>Defaults to false.</value>
+    public bool ShowHelp { get; init; }
+}
