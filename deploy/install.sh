@@ -222,6 +222,18 @@ check_platform() {
   if [[ $MODE == agent && $EUID -eq 0 ]]; then
     die "--agent installs for the user who runs it: run it without sudo"
   fi
+  if [[ $MODE == agent && $ACTION == install ]]; then
+    # On Apple silicon /usr/local belongs to root (Homebrew on Intel hands its bin, etc and lib
+    # to the user); say so before anything is half installed.
+    local dir existing
+    for dir in "$PREFIX/bin" "$PREFIX/lib" "$CONF_DIR"; do
+      existing=$dir
+      while [[ ! -e $existing ]]; do
+        existing=$(dirname "$existing")
+      done
+      [[ -w $existing ]] || die "$existing is not writable by you: add --prefix ~/.local to install the agent there, or install the LaunchDaemon with sudo"
+    done
+  fi
 }
 
 DOTNET_BIN=
