@@ -288,15 +288,16 @@ read_server_command() {
     value=$(plutil -extract Supervisor.Server.Command raw -o - "$file" 2>/dev/null || true)
   elif command -v python3 >/dev/null 2>&1; then
     # Not on macOS: there /usr/bin/python3 may be the stub that asks to install the developer tools.
-    value=$(python3 - "$file" 2>/dev/null <<'EOF' || true
+    # -c, not a here-document: bash 3.2 parses one inside $(...) poorly (a quote in it can end it).
+    local program='
 import json, sys
 try:
     command = json.load(open(sys.argv[1]))["Supervisor"]["Server"]["Command"]
 except Exception:
     sys.exit(1)
 print(command if isinstance(command, str) else "")
-EOF
-    )
+'
+    value=$(python3 -c "$program" "$file" 2>/dev/null || true)
   fi
   if [[ -z $value ]]; then
     # .NET settings files may hold comments, which plutil and json refuse. Command is the only
