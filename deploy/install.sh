@@ -5,7 +5,7 @@
 #   deploy/install.sh --agent         LaunchAgent: starts when you log in
 #   deploy/install.sh --dry-run       prints every command and file; changes nothing; runs on Linux
 #
-# Re-running it upgrades: the job is booted out, the binary replaced and the job bootstrapped again.
+# Re-running it upgrades: the job is booted out, the program replaced and the job bootstrapped again.
 # A config you edited is never overwritten; the new defaults are written beside it.
 #
 # Written for the bash 3.2 that macOS ships as /bin/bash: no associative arrays, no mapfile, no
@@ -516,7 +516,7 @@ build() {
   fi
 }
 
-install_binary() {
+install_program() {
   ensure_dir "$PREFIX/lib"
   if [[ -e $APP_DIR.new ]]; then
     run rm -rf "$APP_DIR.new" # left by an interrupted run
@@ -574,7 +574,7 @@ do_install() {
   fi
   build
   stop_if_loaded
-  install_binary
+  install_program
   install_config
   install_log_dir
   install_plist

@@ -43,9 +43,5 @@ public sealed record ScriptRun(int ExitCode, string Stdout, string Stderr)
         }
     }
 
-    /// <summary>The last word of the one command that starts with <paramref name="commandStart"/>.</summary>
-    public string LastArgumentOf(string commandStart) =>
-        Commands.Single(command => command.StartsWith(commandStart, StringComparison.Ordinal)).Split(' ')[^1];
-
     public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
 }
