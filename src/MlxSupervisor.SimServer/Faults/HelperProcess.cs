@@ -34,7 +34,8 @@ internal sealed class HelperProcess(bool helperIgnoresSigterm, SimConsole consol
         var processPath = Environment.ProcessPath
             ?? throw new InvalidOperationException("cannot tell which executable to re-run for the helper");
         var isDotnetHost = Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
-        dll = isDotnetHost ? typeof(HelperProcess).Assembly.Location : null;
+        // Assembly.Location is empty in a single-file build; the dll sits beside the app otherwise.
+        dll = isDotnetHost ? Path.Combine(AppContext.BaseDirectory, "mlx-sim-server.dll") : null;
         return processPath;
     }
 }

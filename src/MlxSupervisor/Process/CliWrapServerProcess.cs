@@ -10,6 +10,15 @@ internal sealed class CliWrapServerProcess : IServerProcess
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>How often the server's pid is checked: an exit is seen within this.</summary>
+    private static readonly TimeSpan ExitPollInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How long after the exit CliWrap gets to report the exit code.</summary>
+    private static readonly TimeSpan PipeCloseWait = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long the pipes may stay open once every process of the group is gone.</summary>
+    private static readonly TimeSpan PipeDrainBound = TimeSpan.FromSeconds(2);
+
     private readonly CommandTask<CommandResult> _command;
     private readonly ServerOutput _output;
     private readonly CancellationTokenSource _pipes;
@@ -39,22 +48,32 @@ internal sealed class CliWrapServerProcess : IServerProcess
 
     /// <summary>
     /// CliWrap's task completes only when the output pipes close, and a helper the server started keeps them
-    /// open after the server is gone. A second handle on the same pid shares the runtime's SIGCHLD-driven wait
-    /// state for this child, so it sees the exit at once.
+    /// open after the server is gone. So the exit is watched directly, by polling the pid: .NET gives no
+    /// notification for a child it started on CliWrap's behalf, and the runtime reaps that child itself, so
+    /// waitpid here would race it. A zombie counts as exited.
     /// </summary>
     private async Task<ServerExit> WatchExitAsync()
     {
+        while (!_command.Task.IsCompleted && _processTable.IsRunning(Pid))
+            await Task.WhenAny(_command.Task, Task.Delay(ExitPollInterval, _time));
+
+        var at = _time.GetUtcNow();
+        // Without a helper the pipes close with the process, and CliWrap has the code a moment later.
+        await Task.WhenAny(_command.Task, Task.Delay(PipeCloseWait, _time));
+        return new ServerExit(await TryGetExitCodeAsync(), at);
+    }
+
+    private async Task<int?> TryGetExitCodeAsync()
+    {
+        if (!_command.Task.IsCompleted)
+            return null;
         try
         {
-            using var process = System.Diagnostics.Process.GetProcessById(Pid);
-            await process.WaitForExitAsync();
-            return new ServerExit(process.ExitCode, _time.GetUtcNow());
+            return (await _command).ExitCode;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        catch (OperationCanceledException)
         {
-            // Gone and reaped before the handle was taken: CliWrap's result still holds the exit code.
-            var result = await _command;
-            return new ServerExit(result.ExitCode, _time.GetUtcNow());
+            return null;
         }
     }
 
@@ -71,7 +90,15 @@ internal sealed class CliWrapServerProcess : IServerProcess
         }
 
         var exit = await Exited;
-        return new StopOutcome(killed, _time.GetElapsedTime(started), exit, _processTable.LiveMembers(Pid));
+        var took = _time.GetElapsedTime(started);
+        if (exit.ExitCode is null)
+        {
+            // With the group gone the pipes close and CliWrap can report the code; the bound only guards
+            // against a process that left the group and still holds them.
+            await Task.WhenAny(_command.Task, Task.Delay(PipeDrainBound, _time));
+            exit = exit with { ExitCode = await TryGetExitCodeAsync() };
+        }
+        return new StopOutcome(killed, took, exit, _processTable.LiveMembers(Pid));
     }
 
     private void SignalGroup(int signal)
@@ -101,9 +128,8 @@ internal sealed class CliWrapServerProcess : IServerProcess
         if (!Exited.IsCompleted || _processTable.LiveMembers(Pid).Count > 0)
             await StopAsync(TimeSpan.Zero);
 
-        // With the whole group gone the pipes are closed; the token only guards against a process that
-        // escaped the group and still holds them.
-        _pipes.CancelAfter(TimeSpan.FromSeconds(1));
+        if (await Task.WhenAny(_command.Task, Task.Delay(PipeDrainBound, _time)) != _command.Task)
+            await _pipes.CancelAsync();
         try
         {
             await _command;

@@ -16,4 +16,6 @@ internal sealed class LinuxProcessTable : IProcessTable
         }
         return members;
     }
+
+    public bool IsRunning(int pid) => ProcStat.TryRead(pid) is { State: not ('Z' or 'X') };
 }

@@ -18,4 +18,7 @@ internal sealed partial class MacProcessTable : IProcessTable
             bytes = ListPids(ProcPgrpOnly, (uint)groupId, p, buffer.Length * sizeof(int));
         return buffer.Take(Math.Max(0, bytes / sizeof(int))).Where(pid => pid > 0).ToList();
     }
+
+    // EPERM means it exists but belongs to someone else.
+    public bool IsRunning(int pid) => NativeMethods.Kill(pid, 0) is 0 or NativeMethods.EPERM;
 }

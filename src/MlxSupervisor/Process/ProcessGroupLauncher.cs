@@ -57,8 +57,9 @@ internal static class ProcessGroupLauncher
         if (File.Exists(appHost))
             return [appHost];
 
-        // Run as "dotnet mlx-supervisor.dll": start the same way.
-        var assembly = typeof(ProcessGroupLauncher).Assembly.Location;
+        // Run as "dotnet mlx-supervisor.dll": start the same way. (Assembly.Location is empty in single-file
+        // builds, but those always have the apphost.)
+        var assembly = Path.Combine(AppContext.BaseDirectory, AppHostName + ".dll");
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         if (string.IsNullOrEmpty(host))
             host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";

@@ -39,16 +39,16 @@ public sealed partial class ServerSupervisor
         public static partial void SigtermSent(ILogger logger, int pid, double grace, string reason);
 
         [LoggerMessage(EventId = 10, EventName = "StoppedBySigterm", Level = LogLevel.Information,
-            Message = "Server pid={Pid} stopped after SIGTERM: exited code={ExitCode} after {Seconds:0.00} s")]
-        public static partial void StoppedBySigterm(ILogger logger, int pid, int exitCode, double seconds);
+            Message = "Server pid={Pid} stopped after SIGTERM: exited {Exit} after {Seconds:0.00} s")]
+        public static partial void StoppedBySigterm(ILogger logger, int pid, string exit, double seconds);
 
         [LoggerMessage(EventId = 11, EventName = "StoppedBySigkill", Level = LogLevel.Warning,
-            Message = "Server pid={Pid} ignored SIGTERM for the {Grace} s grace period; SIGKILL sent, exited code={ExitCode} after {Seconds:0.00} s")]
-        public static partial void StoppedBySigkill(ILogger logger, int pid, double grace, int exitCode, double seconds);
+            Message = "Server pid={Pid} ignored SIGTERM for the {Grace} s grace period; SIGKILL sent, exited {Exit} after {Seconds:0.00} s")]
+        public static partial void StoppedBySigkill(ILogger logger, int pid, double grace, string exit, double seconds);
 
-        [LoggerMessage(EventId = 12, EventName = "OrphansKilled", Level = LogLevel.Warning,
-            Message = "Processes left behind by server pid={Pid} ignored SIGTERM and were SIGKILLed")]
-        public static partial void OrphansKilled(ILogger logger, int pid);
+        [LoggerMessage(EventId = 12, EventName = "LeftoversStopped", Level = LogLevel.Warning,
+            Message = "Stopped the processes server pid={Pid} left behind ({Signal}); it had exited {Exit}")]
+        public static partial void LeftoversStopped(ILogger logger, int pid, string signal, string exit);
 
         [LoggerMessage(EventId = 13, EventName = "Survivors", Level = LogLevel.Error,
             Message = "Processes of server pid={Pid} survived SIGKILL: {Pids}")]

@@ -159,7 +159,7 @@ public sealed partial class ServerSupervisor
         var uptime = exit.At - process.StartedAt;
         Log.Exited(_logger, process.Pid, exit.Describe(), uptime.TotalSeconds);
         var tail = process.RecentStderr;
-        if (exit.ExitCode != 0 && tail.Count > 0)
+        if (exit.ExitCode is not 0 && tail.Count > 0)
             Log.StderrTail(_logger, process.Pid, tail.Count, string.Join(Environment.NewLine, tail));
         var reason = when.Length == 0 ? $"exited {exit.Describe()}" : $"exited {exit.Describe()} {when}";
         Record("exited", $"pid={process.Pid} {reason}");
@@ -183,11 +183,11 @@ public sealed partial class ServerSupervisor
 
         var stop = await process.StopAsync(grace);
         if (wasRunning && stop.Killed)
-            Log.StoppedBySigkill(_logger, process.Pid, grace.TotalSeconds, stop.Exit.ExitCode, stop.Took.TotalSeconds);
+            Log.StoppedBySigkill(_logger, process.Pid, grace.TotalSeconds, stop.Exit.Describe(), stop.Took.TotalSeconds);
         else if (wasRunning)
-            Log.StoppedBySigterm(_logger, process.Pid, stop.Exit.ExitCode, stop.Took.TotalSeconds);
-        else if (stop.Killed)
-            Log.OrphansKilled(_logger, process.Pid);
+            Log.StoppedBySigterm(_logger, process.Pid, stop.Exit.Describe(), stop.Took.TotalSeconds);
+        else if (stop.Killed || process.Exited.Result.ExitCode is null)
+            Log.LeftoversStopped(_logger, process.Pid, stop.Killed ? "SIGKILL" : "SIGTERM", stop.Exit.Describe());
         if (stop.Survivors.Count > 0)
             Log.Survivors(_logger, process.Pid, string.Join(',', stop.Survivors));
         Record("stopped", wasRunning

@@ -38,6 +38,7 @@ public sealed record SupervisorSnapshot
 /// <param name="LastError">Why the last failed probe failed.</param>
 public sealed record HealthSnapshot(DateTimeOffset? LastOkAt, int Strikes, string? LastError);
 
+/// <param name="Code">Null when it could not be learned (a process it left behind escaped the cleanup).</param>
 /// <param name="Signal">The signal name when one killed the server.</param>
 /// <param name="Reason">Why it ended: "exited", "declared dead", "daemon shutting down", ...</param>
-public sealed record ExitSnapshot(int Code, string? Signal, DateTimeOffset At, string Reason);
+public sealed record ExitSnapshot(int? Code, string? Signal, DateTimeOffset At, string Reason);

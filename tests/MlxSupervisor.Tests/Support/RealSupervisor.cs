@@ -1,0 +1,87 @@
+using FluentAssertions;
+using Microsoft.Extensions.Logging;
+using MlxSupervisor.Configuration;
+using MlxSupervisor.Health;
+using MlxSupervisor.Process;
+using MlxSupervisor.Supervision;
+
+namespace MlxSupervisor.Tests.Support;
+
+/// <summary>
+/// A supervisor of the real simulated server on loopback, with millisecond-scale settings. Disposing it
+/// stops the supervisor and fails the test if any process it started is still alive.
+/// </summary>
+public sealed class RealSupervisor : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ILoggerFactory _loggerFactory;
+    private Task? _running;
+
+    public RealSupervisor(IEnumerable<string> simArguments, Action<SupervisorOptions>? configure = null)
+    {
+        Port = FreePort.Next();
+        Options.Server.Command = Repo.SimServer;
+        Options.Server.Arguments = ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. simArguments];
+        Options.Health.Url = $"http://127.0.0.1:{Port}/health";
+        Options.Health.Interval = TimeSpan.FromMilliseconds(100);
+        Options.Health.Timeout = TimeSpan.FromMilliseconds(80);
+        Options.Health.StartupProbeInterval = TimeSpan.FromMilliseconds(20);
+        Options.Health.StartupTimeout = TimeSpan.FromSeconds(10);
+        Options.Restart.InitialDelay = TimeSpan.FromMilliseconds(100);
+        Options.Restart.MaxDelay = TimeSpan.FromMilliseconds(400);
+        Options.Restart.ResetAfter = TimeSpan.FromSeconds(2);
+        Options.CircuitBreaker.SamplingWindow = TimeSpan.FromSeconds(30);
+        Options.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(1);
+        Options.Shutdown.GracePeriod = TimeSpan.FromSeconds(2);
+        configure?.Invoke(Options);
+
+        _loggerFactory = LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
+        Launcher = new TrackingLauncher(new CliWrapServerLauncher(_loggerFactory, new LinuxProcessTable(), TimeProvider.System));
+        Supervisor = new ServerSupervisor(() => Options, Launcher, new HttpHealthProbe(HttpHealthProbe.CreateClient(), TimeProvider.System),
+            TimeProvider.System, _loggerFactory.CreateLogger("MlxSupervisor.Supervisor"));
+    }
+
+    public int Port { get; }
+
+    public SupervisorOptions Options { get; } = new();
+
+    public CapturingLoggerProvider Logs { get; } = new();
+
+    public TrackingLauncher Launcher { get; }
+
+    public ServerSupervisor Supervisor { get; }
+
+    public IReadOnlyList<SupervisorEvent> Events => Supervisor.Status.RecentEvents;
+
+    public void Run() => _running = Supervisor.RunAsync(_stop.Token);
+
+    public async Task<SupervisorSnapshot> WaitFor(Func<SupervisorSnapshot, bool> condition, TimeSpan? within = null)
+    {
+        using var timeout = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(20));
+        try
+        {
+            return await Supervisor.Status.WaitForAsync(condition, timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"Expected state not reached; now {Supervisor.Status.Current}\n{Logs.Dump()}");
+        }
+    }
+
+    /// <summary>Stops the supervisor as the daemon's shutdown would.</summary>
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        if (_running is not null)
+            await _running.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _loggerFactory.Dispose();
+        _stop.Dispose();
+        var leftovers = Launcher.Started.SelectMany(p => ProcessAssert.KillLeftovers(p.Pid)).ToList();
+        leftovers.Should().BeEmpty("no process the supervisor started may outlive it");
+    }
+}
