@@ -29,7 +29,7 @@ public sealed class RestartCircuit
                 SamplingDuration = options.SamplingWindow,
                 BreakDuration = options.BreakDuration,
                 StateProvider = _state,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Succeeded: false } || args.Outcome.Exception is not null and not OperationCanceledException),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Succeeded: false, CountsAsFailure: true } || args.Outcome.Exception is not null and not OperationCanceledException),
                 OnOpened = args =>
                 {
                     ReopensAt = _time.GetUtcNow() + args.BreakDuration;

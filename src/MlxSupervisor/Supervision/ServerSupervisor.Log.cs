@@ -22,6 +22,10 @@ public sealed partial class ServerSupervisor
         [LoggerMessage(EventId = 5, EventName = "Strike", Level = LogLevel.Warning, Message = "Strike {Strike}/{Threshold} ({Failure})")]
         public static partial void Strike(ILogger logger, int strike, int threshold, string failure);
 
+        [LoggerMessage(EventId = 19, EventName = "StrikeWaived", Level = LogLevel.Information,
+            Message = "Probe failed ({Failure}) but not counted as a strike: {Why}")]
+        public static partial void StrikeWaived(ILogger logger, string failure, string why);
+
         [LoggerMessage(EventId = 6, EventName = "DeclaredDead", Level = LogLevel.Error,
             Message = "Server pid={Pid} declared dead after {Threshold} failed probes ({Failure})")]
         public static partial void DeclaredDead(ILogger logger, int pid, int threshold, string failure);

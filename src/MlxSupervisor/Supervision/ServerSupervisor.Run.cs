@@ -8,18 +8,14 @@ namespace MlxSupervisor.Supervision;
 public sealed partial class ServerSupervisor
 {
     private IServerProcess? _process;
-    private Task<string>? _watch;
-    private TaskCompletionSource<string> _restartRequest = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>Ends the current life of the server through the normal path: graceful stop, backoff, breaker.</summary>
-    public void RequestRestart(string reason) => _restartRequest.TrySetResult(reason);
+    private Task<RestartRequest>? _watch;
 
     /// <summary>Spawns the server and follows it until it has been healthy for ResetAfter, or has failed.</summary>
     private async ValueTask<AttemptOutcome> AttemptAsync(CancellationToken stoppingToken)
     {
         var options = Options;
         var spec = ServerLaunchSpec.From(options.Server);
-        _restartRequest = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        ResetControlSignals();
         Transition(SupervisorState.Starting, $"spawning {spec.Command}", s => s with { Pid = null, ServerStartedAt = null, Health = new(null, 0, null) });
 
         IServerProcess process;
@@ -42,8 +38,8 @@ public sealed partial class ServerSupervisor
         var startupFailure = await WaitUntilHealthyAsync(process, stoppingToken);
         if (startupFailure is not null)
         {
-            await StopCurrentAsync(startupFailure);
-            return AttemptOutcome.Failed(startupFailure);
+            await StopCurrentAsync(startupFailure.Reason);
+            return startupFailure.CountsAsFailure ? AttemptOutcome.Failed(startupFailure.Reason) : AttemptOutcome.Interrupted(startupFailure.Reason);
         }
 
         // The watch's first tick and the stability timer are registered before Running is published, so
@@ -63,21 +59,23 @@ public sealed partial class ServerSupervisor
             return AttemptOutcome.Stable;
         }
 
-        var reason = await _watch;
-        await StopCurrentAsync(reason);
-        return AttemptOutcome.Failed(reason);
+        var end = await _watch;
+        await StopCurrentAsync(end.Reason);
+        return end.CountsAsFailure ? AttemptOutcome.Failed(end.Reason) : AttemptOutcome.Interrupted(end.Reason);
     }
 
     /// <summary>After a successful start: waits for the server's end and cleans up after it.</summary>
-    private async Task RunUntilEndAsync(CancellationToken stoppingToken)
+    private async Task<RestartRequest> RunUntilEndAsync(CancellationToken stoppingToken)
     {
-        var reason = await _watch!.WaitAsync(stoppingToken);
-        await StopCurrentAsync(reason);
+        var end = await _watch!.WaitAsync(stoppingToken);
+        await StopCurrentAsync(end.Reason);
+        return end;
     }
 
-    /// <returns>Null once healthy; otherwise why the start failed.</returns>
-    private async Task<string?> WaitUntilHealthyAsync(IServerProcess process, CancellationToken stoppingToken)
+    /// <returns>Null once healthy; otherwise why the start ended.</returns>
+    private async Task<RestartRequest?> WaitUntilHealthyAsync(IServerProcess process, CancellationToken stoppingToken)
     {
+        var restartRequested = CurrentRestartSignal().Task;
         var options = Options.Health;
         var url = new Uri(options.Url!);
         var deadline = _time.GetUtcNow() + options.StartupTimeout;
@@ -85,11 +83,11 @@ public sealed partial class ServerSupervisor
         {
             var next = Task.Delay(options.StartupProbeInterval, _time, stoppingToken);
             var probe = _probe.ProbeAsync(url, options.Timeout, stoppingToken);
-            var first = await Task.WhenAny(process.Exited, probe, _restartRequest.Task);
+            var first = await Task.WhenAny(process.Exited, probe, restartRequested);
             if (first == process.Exited)
-                return ExitedReason(process, "during startup");
-            if (first == _restartRequest.Task)
-                return $"restart requested during startup: {_restartRequest.Task.Result}";
+                return Failure(ExitedReason(process, "during startup"));
+            if (first == restartRequested)
+                return restartRequested.Result;
 
             var result = await probe;
             if (result.Healthy)
@@ -98,32 +96,33 @@ public sealed partial class ServerSupervisor
 
             // Failures while the model loads are expected and are not strikes.
             if (_time.GetUtcNow() >= deadline)
-                return $"not healthy within the startup timeout of {options.StartupTimeout.TotalSeconds:0.###} s (last probe: {result.Failure})";
-            if (await Task.WhenAny(process.Exited, next, _restartRequest.Task) == process.Exited)
-                return ExitedReason(process, "during startup");
+                return Failure($"not healthy within the startup timeout of {options.StartupTimeout.TotalSeconds:0.###} s (last probe: {result.Failure})");
+            if (await Task.WhenAny(process.Exited, next, restartRequested) == process.Exited)
+                return Failure(ExitedReason(process, "during startup"));
             stoppingToken.ThrowIfCancellationRequested();
         }
     }
 
     /// <summary>Probes every Interval until the server exits, is declared dead, or a restart is requested.</summary>
     /// <returns>Why this life of the server ended.</returns>
-    private async Task<string> WatchAsync(IServerProcess process, CancellationToken stoppingToken)
+    private async Task<RestartRequest> WatchAsync(IServerProcess process, CancellationToken stoppingToken)
     {
+        var restartRequested = CurrentRestartSignal().Task;
         var strikes = new StrikeCounter(Options.Health.FailureThreshold);
         var tick = Task.Delay(Options.Health.Interval, _time, stoppingToken);
         while (true)
         {
-            var woke = await Task.WhenAny(process.Exited, tick, _restartRequest.Task);
+            var woke = await Task.WhenAny(process.Exited, tick, restartRequested);
             if (woke == process.Exited)
-                return ExitedReason(process, "");
-            if (woke == _restartRequest.Task)
-                return $"restart requested: {_restartRequest.Task.Result}";
+                return Failure(ExitedReason(process, ""));
+            if (woke == restartRequested)
+                return restartRequested.Result;
             await tick;
 
             var options = Options.Health;
             var probe = _probe.ProbeAsync(new Uri(options.Url!), options.Timeout, stoppingToken);
             if (await Task.WhenAny(process.Exited, probe) == process.Exited)
-                return ExitedReason(process, "");
+                return Failure(ExitedReason(process, ""));
             var result = await probe;
 
             // Registered before the result is published, for the same reason as in AttemptAsync.
@@ -138,6 +137,13 @@ public sealed partial class ServerSupervisor
                 continue;
             }
 
+            if (BusyReason(options) is { } busy)
+            {
+                Log.StrikeWaived(_logger, result.Failure!, busy);
+                Record("strike-waived", $"probe failed ({result.Failure}) but {busy}");
+                continue;
+            }
+
             var dead = strikes.RecordFailure();
             Log.Strike(_logger, strikes.Strikes, strikes.Threshold, result.Failure!);
             if (dead)
@@ -146,11 +152,25 @@ public sealed partial class ServerSupervisor
                 Log.DeclaredDead(_logger, process.Pid, strikes.Threshold, result.Failure!);
                 Record("declared-dead", reason);
                 Status.Update(s => s with { Health = s.Health with { Strikes = strikes.Strikes, LastError = result.Failure } });
-                return reason;
+                return Failure(reason);
             }
             Transition(SupervisorState.Unhealthy, $"strike {strikes.Strikes}/{strikes.Threshold} ({result.Failure})",
                 s => s with { Health = s.Health with { Strikes = strikes.Strikes, LastError = result.Failure } });
         }
+    }
+
+    private static RestartRequest Failure(string reason) => new(reason, CountsAsFailure: true);
+
+    /// <summary>Why a failed probe is not a strike: requests are in flight and the server is still sending bytes.</summary>
+    private string? BusyReason(Configuration.HealthOptions options)
+    {
+        var activity = _activity.Current;
+        if (activity.InFlight == 0 || activity.LastByteAt is not { } lastByte)
+            return null;
+        var quiet = _time.GetUtcNow() - lastByte;
+        return quiet <= options.Interval + options.Timeout
+            ? $"the server is busy: {activity.InFlight} requests in flight, last byte {quiet.TotalSeconds:0.0} s ago"
+            : null;
     }
 
     private string ExitedReason(IServerProcess process, string when)

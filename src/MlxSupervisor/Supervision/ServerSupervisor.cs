@@ -19,9 +19,12 @@ public sealed partial class ServerSupervisor
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RestartCircuit _circuit;
+    private readonly IServerActivity _activity;
 
-    public ServerSupervisor(Func<SupervisorOptions> options, IServerLauncher launcher, IHealthProbe probe, TimeProvider time, ILogger logger)
+    public ServerSupervisor(Func<SupervisorOptions> options, IServerLauncher launcher, IHealthProbe probe, TimeProvider time, ILogger logger,
+        IServerActivity? activity = null)
     {
+        _activity = activity ?? NoServerActivity.Instance;
         _options = options;
         _launcher = launcher;
         _probe = probe;
@@ -46,8 +49,17 @@ public sealed partial class ServerSupervisor
         {
             while (true)
             {
-                if (failures > 0)
-                    await WaitBeforeRestartAsync(failures, refused, stoppingToken);
+                if (IsHeld)
+                {
+                    Transition(SupervisorState.Stopped, "stopped by operator", s => s with { NextRestartAt = null });
+                    await StartRequested.WaitAsync(stoppingToken);
+                    ResetControlSignals();
+                    failures = 0;
+                    refused = false;
+                    continue;
+                }
+                if (failures > 0 && !await WaitBeforeRestartAsync(failures, refused, stoppingToken))
+                    continue;
 
                 // The first start is not a restart: its failure delays the next spawn but is not counted by the breaker.
                 var outcome = firstStart
@@ -61,12 +73,14 @@ public sealed partial class ServerSupervisor
                     Status.Update(s => s with { Restarts = s.Restarts + 1 });
                 firstStart = false;
 
+                var endedByFailure = outcome.CountsAsFailure;
                 if (outcome.Succeeded)
                 {
                     failures = 0;
-                    await RunUntilEndAsync(stoppingToken);
+                    endedByFailure = (await RunUntilEndAsync(stoppingToken)).CountsAsFailure;
                 }
-                failures++;
+                ResetControlSignals();
+                failures = endedByFailure ? failures + 1 : 0;
                 Status.Update(s => s with { ConsecutiveFailures = failures });
             }
         }
@@ -80,7 +94,8 @@ public sealed partial class ServerSupervisor
         }
     }
 
-    private async Task WaitBeforeRestartAsync(int failures, bool refusedByCircuit, CancellationToken stoppingToken)
+    /// <returns>False when an operator's stop ended the wait.</returns>
+    private async Task<bool> WaitBeforeRestartAsync(int failures, bool refusedByCircuit, CancellationToken stoppingToken)
     {
         var delay = refusedByCircuit ? TimeSpan.Zero : new RestartBackoff(Options.Restart.InitialDelay, Options.Restart.MaxDelay).DelayAfter(failures);
         var wait = delay > _circuit.RemainingBreak ? delay : _circuit.RemainingBreak;
@@ -99,8 +114,11 @@ public sealed partial class ServerSupervisor
             Transition(SupervisorState.BackingOff, $"restart {Status.Current.Restarts + 1} in {wait.TotalSeconds:0.###} s",
                 s => s with { NextRestartAt = at });
         }
-        await waiting;
+        // An operator's start cuts the delay short; an operator's stop ends it without a spawn.
+        var woke = await Task.WhenAny(waiting, StartRequested, CurrentRestartSignal().Task);
+        await (woke == waiting ? waiting : Task.CompletedTask);
         Status.Update(s => s with { NextRestartAt = null });
+        return !IsHeld;
     }
 
     private void OnCircuitTransition(CircuitTransition t)
