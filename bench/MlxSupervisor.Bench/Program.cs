@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using MlxSupervisor.Bench;
+using MlxSupervisor.Bench.Charts;
+using MlxSupervisor.Bench.Machine;
+using MlxSupervisor.Bench.Report;
+using MlxSupervisor.Bench.Scenarios;
+using MlxSupervisor.Bench.Subjects;
+
+// mlx-supervisor-bench: measures the daemon against supervisord and writes docs/benchmarks.md and its charts.
+// Not a test: it reports figures and fails only when a scenario cannot run at all.
+const string FullCommand = "dotnet run -c Release --project bench/MlxSupervisor.Bench";
+const string SmokeCommand = FullCommand + " -- --smoke";
+
+if (args.Contains("--help"))
+{
+    Console.WriteLine($"""
+        usage: {FullCommand} [-- [--smoke] [--out DIR]]
+          (no option)  the full run: about 10 minutes; writes docs/benchmarks.md and docs/*.png
+          --smoke      1 repeat and tiny counts, under a minute; writes to bench/out/smoke/ (git-ignored)
+          --out DIR    write the report and the charts to DIR instead
+        needs supervisord (Debian: apt-get install -y supervisor)
+        """);
+    return 0;
+}
+
+var smoke = args.Contains("--smoke");
+var settings = smoke ? BenchSettings.SmokeRun : BenchSettings.Full;
+var paths = BenchPaths.Discover();
+var outIndex = Array.IndexOf(args, "--out");
+var outDirectory = outIndex >= 0 && outIndex + 1 < args.Length
+    ? Path.GetFullPath(args[outIndex + 1])
+    : smoke ? Path.Combine(paths.RepoRoot, "bench", "out", "smoke") : Path.Combine(paths.RepoRoot, "docs");
+
+if (paths.Supervisord is null)
+{
+    Console.Error.WriteLine("mlx-supervisor-bench: supervisord is not installed; it is measured side by side with the daemon (Debian: apt-get install -y supervisor)");
+    return 2;
+}
+if (!File.Exists(paths.Daemon) || !File.Exists(paths.SimServer))
+{
+    Console.Error.WriteLine($"mlx-supervisor-bench: {paths.Daemon} or {paths.SimServer} is missing; build with {FullCommand}");
+    return 2;
+}
+
+var clock = Stopwatch.StartNew();
+var machine = MachineInfo.Read(paths.RepoRoot, paths.Supervisord);
+var load = new LoadLog();
+Console.WriteLine($"mlx-supervisor-bench ({(smoke ? "smoke" : "full")} run) on {machine.Cores} cores, {machine.CpuModel}; output to {outDirectory}");
+
+async Task<T> Scenario<T>(string name, Func<Task<T>> run)
+{
+    Console.WriteLine($"== {name}");
+    load.Mark($"before {name}");
+    var started = clock.Elapsed;
+    var result = await run();
+    load.Mark($"after {name}");
+    Console.WriteLine($"   ({(clock.Elapsed - started).TotalSeconds:0.0} s)");
+    return result;
+}
+
+var recovery = new CrashRecoveryScenario(paths, settings);
+var daemonRecovery = await Scenario("crash recovery, mlx-supervisor", recovery.RunDaemonAsync);
+var supervisordRecovery = await Scenario("crash recovery, supervisord", recovery.RunSupervisordAsync);
+var hang = await Scenario("hang detection", new HangDetectionScenario(paths, settings).RunAsync);
+var schedule = await Scenario("schedule fidelity", new ScheduleFidelityScenario(paths, settings).RunAsync);
+var footprint = await Scenario("footprint", new FootprintScenario(paths, settings).RunAsync);
+var flood = await Scenario("log throughput", new LogThroughputScenario(paths, settings).RunAsync);
+
+var results = new BenchResults(settings, smoke ? SmokeCommand : FullCommand, machine, load, clock.Elapsed,
+    daemonRecovery, supervisordRecovery, hang, schedule, footprint, flood);
+
+Directory.CreateDirectory(outDirectory);
+CrashLoopTimelineChart.Save(schedule, Path.Combine(outDirectory, CrashLoopTimelineChart.FileName));
+RecoveryTimesChart.Save(daemonRecovery, supervisordRecovery, Path.Combine(outDirectory, RecoveryTimesChart.FileName));
+var report = Path.Combine(outDirectory, "benchmarks.md");
+await File.WriteAllTextAsync(report, BenchmarkReport.Render(results));
+Console.WriteLine($"wrote {report} and the charts in {clock.Elapsed.TotalSeconds:0} s");
+return 0;

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace MlxSupervisor.Bench.Subjects;
+
+/// <summary>The scaled-down settings a scenario gives the daemon through <c>--config</c>.</summary>
+internal sealed record DaemonConfig
+{
+    public required int Port { get; init; }
+
+    public string[] ExtraSimArguments { get; init; } = [];
+
+    public TimeSpan HealthInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public int HealthFailureThreshold { get; init; } = 3;
+
+    public TimeSpan StartupProbeInterval { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    public TimeSpan InitialDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(6);
+
+    public TimeSpan ResetAfter { get; init; } = TimeSpan.FromSeconds(1);
+
+    public int BreakerFailureThreshold { get; init; } = 5;
+
+    public TimeSpan SamplingWindow { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(6);
+
+    public TimeSpan GracePeriod { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The settings file, in the shape of appsettings.json's Supervisor section.</summary>
+    public string ToJson(string simServer)
+    {
+        var settings = new
+        {
+            Supervisor = new
+            {
+                Server = new { Command = simServer, Arguments = SimArguments.For(Port, ExtraSimArguments) },
+                Health = new
+                {
+                    Url = SimArguments.HealthUrl(Port).ToString(),
+                    Interval = Span(HealthInterval),
+                    Timeout = Span(HealthTimeout),
+                    FailureThreshold = HealthFailureThreshold,
+                    StartupTimeout = "00:00:30",
+                    StartupProbeInterval = Span(StartupProbeInterval),
+                },
+                Restart = new { InitialDelay = Span(InitialDelay), MaxDelay = Span(MaxDelay), ResetAfter = Span(ResetAfter) },
+                CircuitBreaker = new
+                {
+                    FailureThreshold = BreakerFailureThreshold,
+                    SamplingWindow = Span(SamplingWindow),
+                    BreakDuration = Span(BreakDuration),
+                },
+                Shutdown = new { GracePeriod = Span(GracePeriod) },
+            },
+        };
+        return JsonSerializer.Serialize(settings, new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static string Span(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+}
