@@ -10,6 +10,9 @@ internal sealed record BenchSettings
 
     public required int HangRepeats { get; init; }
 
+    /// <summary>How long supervisord's hung server is watched, in multiples of the daemon's worst case.</summary>
+    public required double HangWatchFactor { get; init; }
+
     /// <summary>The crash loop's InitialDelay; MaxDelay and BreakDuration are 30 times it (the defaults' ratio).</summary>
     public required TimeSpan ScheduleUnit { get; init; }
 
@@ -28,6 +31,7 @@ internal sealed record BenchSettings
         Smoke = false,
         Kills = 20,
         HangRepeats = 7,
+        HangWatchFactor = 2,
         ScheduleUnit = TimeSpan.FromMilliseconds(200),
         HalfOpenTrials = 2,
         FootprintWindow = TimeSpan.FromSeconds(60),
@@ -39,12 +43,13 @@ internal sealed record BenchSettings
     public static BenchSettings SmokeRun { get; } = new()
     {
         Smoke = true,
-        Kills = 2,
+        Kills = 1,
         HangRepeats = 1,
+        HangWatchFactor = 1,
         ScheduleUnit = TimeSpan.FromMilliseconds(50),
         HalfOpenTrials = 1,
-        FootprintWindow = TimeSpan.FromSeconds(2),
-        Settle = TimeSpan.FromMilliseconds(500),
+        FootprintWindow = TimeSpan.FromSeconds(1),
+        Settle = TimeSpan.FromMilliseconds(200),
         FloodLines = 20_000,
         FloodRepeats = 1,
     };

@@ -42,7 +42,6 @@ internal static class RecoveryTimesChart
             var boxes = plot.Add.Box(box);
             boxes.FillColor = color.WithAlpha(0.2);
             boxes.LineColor = color;
-            boxes.StrokeColor = color;
             var xs = values.Select(_ => position + (random.NextDouble() - 0.5) * 0.35).ToArray();
             plot.Add.Markers(xs, values.ToArray(), MarkerShape.FilledCircle, 6, color.WithAlpha(0.8));
         }

@@ -67,12 +67,12 @@ internal sealed partial class HangDetectionScenario(BenchPaths paths, BenchSetti
             }
         }
 
-        var (restarted, watched) = await SupervisordAsync(loopBound * 2);
+        var (restarted, watched) = await SupervisordAsync(loopBound * settings.HangWatchFactor);
         return new HangResult(Describe(config), dead, spawned, issueBound.TotalMilliseconds, loopBound.TotalMilliseconds,
             restarted, watched.TotalMilliseconds);
     }
 
-    /// <summary>supervisord has no health check: the same hang, watched for twice the daemon's worst case.</summary>
+    /// <summary>supervisord has no health check: the same hang, watched for a multiple of the daemon's worst case.</summary>
     private async Task<(bool? Restarted, TimeSpan Watched)> SupervisordAsync(TimeSpan watch)
     {
         if (paths.Supervisord is null)
