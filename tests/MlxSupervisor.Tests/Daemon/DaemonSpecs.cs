@@ -28,8 +28,10 @@ public sealed class DaemonSpecs : IDisposable
     private static int PidFrom(string startedLine) =>
         int.Parse(startedLine[(startedLine.IndexOf("pid=", StringComparison.Ordinal) + 4)..].Split(' ')[0], CultureInfo.InvariantCulture);
 
-    [Fact(Timeout = Timeouts.ProcessTestMs)]
-    public async Task On_SIGTERM_the_daemon_stops_the_server_and_its_helper_and_exits_0_leaving_no_process()
+    [Theory(Timeout = Timeouts.ProcessTestMs)]
+    [InlineData(Signals.SIGTERM)]
+    [InlineData(Signals.SIGINT)]
+    public async Task On_SIGTERM_or_Ctrl_C_the_daemon_stops_the_server_and_its_helper_and_exits_0_leaving_no_process(int signal)
     {
         var port = FreePort.Next();
         await using var daemon = new DaemonProcess(["--config", SimConfig(port, ", \"--spawn-helper\"")]);
@@ -37,7 +39,7 @@ public sealed class DaemonSpecs : IDisposable
         await daemon.WaitForLine("healthy after");
 
         var stopwatch = Stopwatch.StartNew();
-        daemon.Signal(Signals.SIGTERM);
+        daemon.Signal(signal);
         var code = await daemon.WaitForExit(TimeSpan.FromSeconds(2 + 5 + 5));
 
         code.Should().Be(0, daemon.Dump());
