@@ -15,4 +15,5 @@ internal sealed record BenchResults(
     HangResult Hang,
     ScheduleResult Schedule,
     IReadOnlyList<FootprintResult> Footprint,
-    IReadOnlyList<FloodRun> Flood);
+    IReadOnlyList<FloodRun> Flood,
+    FrontDoorResult? FrontDoor);

@@ -26,6 +26,12 @@ internal sealed record BenchSettings
 
     public required int FloodRepeats { get; init; }
 
+    /// <summary>Requests per block of the front-door comparison, per target and concurrency.</summary>
+    public required int FrontDoorRequests { get; init; }
+
+    /// <summary>Blocks per target and concurrency, alternating between the front door and the server's own port.</summary>
+    public required int FrontDoorBlocks { get; init; }
+
     public static BenchSettings Full { get; } = new()
     {
         Smoke = false,
@@ -38,6 +44,8 @@ internal sealed record BenchSettings
         Settle = TimeSpan.FromSeconds(5),
         FloodLines = 200_000,
         FloodRepeats = 5,
+        FrontDoorRequests = 400,
+        FrontDoorBlocks = 6,
     };
 
     public static BenchSettings SmokeRun { get; } = new()
@@ -52,5 +60,7 @@ internal sealed record BenchSettings
         Settle = TimeSpan.FromMilliseconds(200),
         FloodLines = 20_000,
         FloodRepeats = 1,
+        FrontDoorRequests = 40,
+        FrontDoorBlocks = 2,
     };
 }

@@ -14,10 +14,12 @@ const string SmokeCommand = FullCommand + " -- --smoke";
 if (args.Contains("--help"))
 {
     Console.WriteLine($"""
-        usage: {FullCommand} [-- [--smoke] [--out DIR]]
+        usage: {FullCommand} [-- [--smoke] [--out DIR] [--daemon-bin DIR]]
           (no option)  the full run: about 10 minutes; writes docs/benchmarks.md and docs/*.png
           --smoke      1 repeat and tiny counts, under a minute; writes to bench/out/smoke/ (git-ignored)
           --out DIR    write the report and the charts to DIR instead
+          --daemon-bin DIR
+                       measure another build: the folder holding its mlx-supervisor and mlx-sim-server
         needs supervisord (Debian: apt-get install -y supervisor)
         """);
     return 0;
@@ -25,10 +27,9 @@ if (args.Contains("--help"))
 
 var smoke = args.Contains("--smoke");
 var settings = smoke ? BenchSettings.SmokeRun : BenchSettings.Full;
-var paths = BenchPaths.Discover();
-var outIndex = Array.IndexOf(args, "--out");
-var outDirectory = outIndex >= 0 && outIndex + 1 < args.Length
-    ? Path.GetFullPath(args[outIndex + 1])
+var paths = BenchPaths.Discover(Option("--daemon-bin"));
+var outDirectory = Option("--out") is { } outOption
+    ? Path.GetFullPath(outOption)
     : smoke ? Path.Combine(paths.RepoRoot, "bench", "out", "smoke") : Path.Combine(paths.RepoRoot, "docs");
 
 if (paths.Supervisord is null)
@@ -65,9 +66,14 @@ var hang = await Scenario("hang detection", new HangDetectionScenario(paths, set
 var schedule = await Scenario("schedule fidelity", new ScheduleFidelityScenario(paths, settings).RunAsync);
 var footprint = await Scenario("footprint", new FootprintScenario(paths, settings).RunAsync);
 var flood = await Scenario("log throughput", new LogThroughputScenario(paths, settings).RunAsync);
+var frontDoor = FrontDoorScenario.Available(paths)
+    ? await Scenario("front door", new FrontDoorScenario(paths, settings).RunAsync)
+    : null;
+if (frontDoor is null)
+    Console.WriteLine("== front door: not in this build of the daemon (no Proxy section in its appsettings.json); reported as pending");
 
 var results = new BenchResults(settings, smoke ? SmokeCommand : FullCommand, machine, load, clock.Elapsed,
-    daemonRecovery, supervisordRecovery, hang, schedule, footprint, flood);
+    daemonRecovery, supervisordRecovery, hang, schedule, footprint, flood, frontDoor);
 
 Directory.CreateDirectory(outDirectory);
 CrashLoopTimelineChart.Save(schedule, Path.Combine(outDirectory, CrashLoopTimelineChart.FileName));
@@ -76,3 +82,9 @@ var report = Path.Combine(outDirectory, "benchmarks.md");
 await File.WriteAllTextAsync(report, BenchmarkReport.Render(results));
 Console.WriteLine($"wrote {report} and the charts in {clock.Elapsed.TotalSeconds:0} s");
 return 0;
+
+string? Option(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}

@@ -9,6 +9,11 @@ internal static class Format
 
     public static string Ms(double? ms) => ms is { } v ? Ms(v) : "–";
 
+    /// <summary>Sub-millisecond figures (request latencies) to two decimals.</summary>
+    public static string Precise(double ms) => double.IsNaN(ms) ? "–" : ms.ToString("0.00", CultureInfo.InvariantCulture) + " ms";
+
+    public static string SignedPrecise(double ms) => double.IsNaN(ms) ? "–" : ms.ToString("+0.00;−0.00;0.00", CultureInfo.InvariantCulture) + " ms";
+
     public static string SignedMs(double? ms) => ms is { } v ? v.ToString("+0;−0;0", CultureInfo.InvariantCulture) + " ms" : "–";
 
     public static string S(double seconds) => seconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";

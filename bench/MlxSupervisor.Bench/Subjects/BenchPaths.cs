@@ -22,10 +22,11 @@ internal sealed class BenchPaths
     /// <summary>Null when supervisord is not installed.</summary>
     public string? Supervisord { get; }
 
-    public static BenchPaths Discover()
+    /// <param name="daemonDirectory">Another build's output folder to measure (holding mlx-supervisor and mlx-sim-server), or null for the bench's own.</param>
+    public static BenchPaths Discover(string? daemonDirectory = null)
     {
-        var bin = AppContext.BaseDirectory;
-        var dir = new DirectoryInfo(bin);
+        var bin = daemonDirectory is null ? AppContext.BaseDirectory : Path.GetFullPath(daemonDirectory);
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MlxSupervisor.sln")))
             dir = dir.Parent;
         var root = dir?.FullName ?? throw new InvalidOperationException("MlxSupervisor.sln not found above " + bin);

@@ -10,6 +10,9 @@ internal sealed record DaemonConfig
 
     public string[] ExtraSimArguments { get; init; } = [];
 
+    /// <summary>A command line to run instead of the sim (e.g. a shell that exec's it with stderr to a file), or null.</summary>
+    public (string Command, string[] Arguments)? ServerOverride { get; init; }
+
     public TimeSpan HealthInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
@@ -32,6 +35,12 @@ internal sealed record DaemonConfig
 
     public TimeSpan GracePeriod { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// The front door's listen address (issue 4), or null to turn it off: it listens on 8080 by default, which
+    /// other people's tests on this machine may hold. A daemon without a front door ignores the section.
+    /// </summary>
+    public Uri? ProxyListen { get; init; }
+
     /// <summary>The settings file, in the shape of appsettings.json's Supervisor section.</summary>
     public string ToJson(string simServer)
     {
@@ -39,7 +48,9 @@ internal sealed record DaemonConfig
         {
             Supervisor = new
             {
-                Server = new { Command = simServer, Arguments = SimArguments.For(Port, ExtraSimArguments) },
+                Server = ServerOverride is { } o
+                    ? new { o.Command, o.Arguments }
+                    : new { Command = simServer, Arguments = SimArguments.For(Port, ExtraSimArguments) },
                 Health = new
                 {
                     Url = SimArguments.HealthUrl(Port).ToString(),
@@ -57,6 +68,7 @@ internal sealed record DaemonConfig
                     BreakDuration = Span(BreakDuration),
                 },
                 Shutdown = new { GracePeriod = Span(GracePeriod) },
+                Proxy = new { Enabled = ProxyListen is not null, Listen = ProxyListen?.ToString().TrimEnd('/') ?? "http://127.0.0.1:8080" },
             },
         };
         return JsonSerializer.Serialize(settings, new JsonSerializerOptions { WriteIndented = true });

@@ -27,15 +27,19 @@ internal sealed partial class DaemonUnderTest : ISupervisorUnderTest
     /// <summary>The folder of the daemon's rolling log file (MLXSUP_LOG_DIR).</summary>
     public string LogDirectory => Path.Combine(_directory, "logs");
 
-    public static DaemonUnderTest Start(BenchPaths paths, DaemonConfig config, Func<string, bool>? countOnly = null)
+    /// <param name="environment">Extra variables for the daemon, e.g. a Serilog override like the service files set.</param>
+    public static DaemonUnderTest Start(BenchPaths paths, DaemonConfig config, Func<string, bool>? countOnly = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var directory = Directory.CreateTempSubdirectory("mlxsup-bench-").FullName;
         var configPath = Path.Combine(directory, "bench.json");
         File.WriteAllText(configPath, config.ToJson(paths.SimServer));
         var log = new LogStream(LogFormat.Daemon, countOnly);
-        var process = ChildProcess.Start(paths.Daemon, ["--config", configPath],
-            new Dictionary<string, string> { ["MLXSUP_LOG_DIR"] = Path.Combine(directory, "logs") },
-            log.Add, log.Add);
+        var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+        {
+            ["MLXSUP_LOG_DIR"] = Path.Combine(directory, "logs"),
+        };
+        var process = ChildProcess.Start(paths.Daemon, ["--config", configPath], variables, log.Add, log.Add);
         return new DaemonUnderTest(process, directory, log);
     }
 
