@@ -23,12 +23,13 @@ public sealed class HeldThroughRestartsSpecs
     [Fact(Timeout = Timeouts.ProcessTestMs)]
     public async Task Killing_the_server_mid_load_completes_the_queued_requests_after_the_restart_and_cuts_the_streams_in_flight()
     {
-        await using var door = new RealFrontDoor(["--tokens", "40", "--token-delay-ms", "50"], o => o.Proxy.MaxConcurrentRequests = 2);
+        // Twenty seconds of tokens for the streams in flight, so they are surely mid-stream at the kill; five for the queued ones.
+        await using var door = new RealFrontDoor(["--tokens", "400", "--token-delay-ms", "50"], o => o.Proxy.MaxConcurrentRequests = 2);
         await door.StartAsync();
         var pid = door.Current.Pid!.Value;
         var inFlight = new[] { ChatStream.Start(door.Client), ChatStream.Start(door.Client) };
         await Task.WhenAll(inFlight.Select(s => s.FirstEvent)).WaitAsync(Timeouts.Wait);
-        var queued = Enumerable.Range(0, 3).Select(_ => ChatStream.Start(door.Client)).ToList();
+        var queued = Enumerable.Range(0, 3).Select(_ => ChatStream.Start(door.Client, maxTokens: 5)).ToList();
         await door.FiguresUntil(f => f.Queued == 3);
 
         NativeMethods.Kill(pid, Signals.SIGKILL);
@@ -41,7 +42,7 @@ public sealed class HeldThroughRestartsSpecs
         });
         var completed = await Task.WhenAll(queued.Select(s => s.Outcome)).WaitAsync(Timeouts.Wait);
         completed.Should().AllSatisfy(o => o.Done.Should().BeTrue(o.ToString()));
-        completed.Should().AllSatisfy(o => o.Tokens.Should().HaveCount(40));
+        completed.Should().AllSatisfy(o => o.Tokens.Should().HaveCount(5));
         (await door.Supervisor.WaitFor(s => s.Restarts == 1)).Pid.Should().NotBe(pid);
         door.Stats.Snapshot().Failed.Should().Be(2);
     }

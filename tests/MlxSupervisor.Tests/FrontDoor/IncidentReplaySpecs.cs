@@ -10,7 +10,8 @@ namespace MlxSupervisor.Tests.FrontDoor;
 /// </summary>
 public sealed class IncidentReplaySpecs
 {
-    private static readonly string[] OomAboveFive = ["--max-in-flight", "5", "--tokens", "20", "--token-delay-ms", "50"];
+    /// <summary>Three seconds of tokens per request, so that six requests sent together are surely in flight together.</summary>
+    private static readonly string[] OomAboveFive = ["--max-in-flight", "5", "--tokens", "60", "--token-delay-ms", "50"];
 
     [Fact(Timeout = Timeouts.ProcessTestMs)]
     public async Task Six_parallel_streams_straight_at_the_server_kill_it()
@@ -37,7 +38,7 @@ public sealed class IncidentReplaySpecs
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => ChatStream.Start(door.Client).Outcome)).WaitAsync(Timeouts.Wait);
 
         outcomes.Should().AllSatisfy(o => o.Done.Should().BeTrue(o.ToString()));
-        outcomes.Should().AllSatisfy(o => o.Tokens.Should().HaveCount(20));
+        outcomes.Should().AllSatisfy(o => o.Tokens.Should().HaveCount(60));
         var stats = await door.SimStatsAsync();
         stats.Pid.Should().Be(pid!.Value);
         stats.MaxInFlight.Should().Be(4, "the front door lets four through at once and queues the rest");

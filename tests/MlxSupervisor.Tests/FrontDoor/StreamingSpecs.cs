@@ -19,6 +19,7 @@ public sealed class StreamingSpecs(ITestOutputHelper output)
         await using var door = new RealFrontDoor(["--tokens", "10", "--token-delay-ms", "50"]);
         await door.StartAsync();
 
+        (await ChatStream.Start(door.Client, maxTokens: 1).Outcome.WaitAsync(Timeouts.Wait)).Done.Should().BeTrue("a first request warms both paths up");
         var direct = await ChatStream.Start(door.Direct).Outcome.WaitAsync(Timeouts.Wait);
         var proxied = await ChatStream.Start(door.Client).Outcome.WaitAsync(Timeouts.Wait);
 
