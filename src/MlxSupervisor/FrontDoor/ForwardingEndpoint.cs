@@ -53,11 +53,13 @@ internal sealed partial class ForwardingEndpoint
         {
             var life = _status.Current;
             var error = await ForwardOnceAsync(context);
-            if (error == ForwarderError.None || context.RequestAborted.IsCancellationRequested)
+            if (error == ForwarderError.None || IsTheClientsDoing(error))
                 return;
 
+            // YARP aborts the client's connection when the server fails mid-response, so RequestAborted alone
+            // does not tell a client that left from one that was cut off.
             var failure = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-            if (!CanSendAgain(context, error) || attempt == MaxAttempts)
+            if (attempt == MaxAttempts || !CanSendAgain(context, error))
             {
                 await FailAsync(context, error, failure);
                 return;
@@ -69,9 +71,11 @@ internal sealed partial class ForwardingEndpoint
             context.Features.Set<IForwarderErrorFeature>(null);
             context.Request.Body.Position = 0;
 
-            if (await WaitForServerAsync(life.Pid, failedAt, context.RequestAborted) is { } refusal)
+            var (back, refusal) = await WaitForServerAsync(life.Pid, failedAt, context.RequestAborted);
+            if (!back)
             {
-                await RejectionResponse.WriteAsync(context, refusal, _stats);
+                if (refusal is not null)
+                    await RejectionResponse.WriteAsync(context, refusal, _stats);
                 return;
             }
             _stats.Retried();
@@ -94,15 +98,20 @@ internal sealed partial class ForwardingEndpoint
         }
     }
 
-    /// <summary>The server refused or dropped the connection, and nothing of the response reached the client yet.</summary>
+    /// <summary>The client went away, or failed to send its request: nothing the server did.</summary>
+    private static bool IsTheClientsDoing(ForwarderError error) => error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled
+        or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyCanceled or ForwarderError.ResponseBodyClient;
+
+    /// <summary>The server refused or dropped the connection, nothing of the response reached the client, and it is still there.</summary>
     private static bool CanSendAgain(HttpContext context, ForwarderError error) =>
         !context.Response.HasStarted
+        && !context.RequestAborted.IsCancellationRequested
         && error is ForwarderError.Request or ForwarderError.RequestBodyDestination or ForwarderError.ResponseBodyDestination
         && context.Request.Body.CanSeek;
 
     /// <summary>Waits for a new life of the server, or for a probe that proves the same one is still alive.</summary>
-    /// <returns>Null when the server is back; otherwise why the request is answered without it.</returns>
-    private async Task<RejectedLease?> WaitForServerAsync(int? failedPid, DateTimeOffset failedAt, CancellationToken aborted)
+    /// <returns>Back: send again. Otherwise why the request is answered without the server, or null if the client left.</returns>
+    private async Task<(bool Back, RejectedLease? Refusal)> WaitForServerAsync(int? failedPid, DateTimeOffset failedAt, CancellationToken aborted)
     {
         using var deadline = new CancellationTokenSource(_retryWait, _time);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(aborted, deadline.Token, _shutdown);
@@ -110,11 +119,15 @@ internal sealed partial class ForwardingEndpoint
         {
             var back = await _status.WaitForAsync(
                 s => s.State == SupervisorState.CircuitOpen || (s.IsServing && (s.Pid != failedPid || s.Health.LastOkAt > failedAt)), wait.Token);
-            return back.IsServing ? null : Refusals.CircuitOpen(back, _time.GetUtcNow());
+            return back.IsServing ? (true, null) : (false, Refusals.CircuitOpen(back, _time.GetUtcNow()));
         }
-        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            return _shutdown.IsCancellationRequested ? Refusals.ShuttingDown() : Refusals.ServerGone(_retryWait);
+            return (false, null);
+        }
+        catch (OperationCanceledException)
+        {
+            return (false, _shutdown.IsCancellationRequested ? Refusals.ShuttingDown() : Refusals.ServerGone(_retryWait));
         }
     }
 
@@ -122,8 +135,8 @@ internal sealed partial class ForwardingEndpoint
     {
         _stats.Failed();
         Log.ForwardFailed(_logger, context.Request.Method, context.Request.Path, error, failure?.Message, context.Response.HasStarted);
-        if (context.Response.HasStarted)
-            return; // YARP has cut the client's connection.
+        if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
+            return; // YARP has cut the client's connection, or the client is gone.
 
         context.Response.Clear();
         var timedOut = error == ForwarderError.RequestTimedOut;

@@ -1,23 +1,17 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.RegularExpressions;
-using FluentAssertions;
 using MlxSupervisor.Process;
 
 namespace MlxSupervisor.Tests.Support;
 
-/// <summary>
-/// The real daemon (mlx-supervisor) as a child process, its console lines collected. Disposing it stops it with
-/// SIGTERM, as a service manager would, and fails the test if a server it started is still alive.
-/// </summary>
-public sealed partial class DaemonProcess : IAsyncDisposable
+/// <summary>The real daemon, started from its apphost as a child process with its output captured.</summary>
+public sealed class DaemonProcess : IAsyncDisposable
 {
     private readonly System.Diagnostics.Process _process;
-    private readonly ConcurrentQueue<string> _lines = new();
-    private readonly TempDirectory _logs = new();
+    private readonly ConcurrentQueue<string> _stdout = new();
+    private readonly ConcurrentQueue<string> _stderr = new();
 
-    public DaemonProcess(params string[] arguments)
+    public DaemonProcess(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? logDirectory = null)
     {
         var start = new ProcessStartInfo(Repo.Daemon)
         {
@@ -25,66 +19,78 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        start.Environment["MLXSUP_LOG_DIR"] = _logs.Path;
+        foreach (var a in arguments)
+            start.ArgumentList.Add(a);
+        LogDirectory = logDirectory ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mlxsup-logs-" + Guid.NewGuid().ToString("N")[..8]);
+        start.Environment["MLXSUP_LOG_DIR"] = LogDirectory;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[key] = value;
+
         _process = new System.Diagnostics.Process { StartInfo = start };
-        _process.OutputDataReceived += (_, e) => Collect(e.Data);
-        _process.ErrorDataReceived += (_, e) => Collect(e.Data);
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _stdout.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _stderr.Enqueue(e.Data); };
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
 
-    public IReadOnlyCollection<string> Lines => _lines;
+    public int Pid => _process.Id;
 
-    public string Output => string.Join(Environment.NewLine, _lines);
+    public string LogDirectory { get; }
 
-    /// <summary>Servers the daemon said it started.</summary>
-    public IEnumerable<int> ServerPids => _lines.Select(l => StartedPid().Match(l)).Where(m => m.Success)
-        .Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+    public IReadOnlyCollection<string> Stdout => _stdout;
 
-    public async Task<string> WaitForLine(string fragment)
+    public IReadOnlyCollection<string> Stderr => _stderr;
+
+    public string Dump() => "stdout:\n" + string.Join('\n', _stdout.TakeLast(40)) + "\nstderr:\n" + string.Join('\n', _stderr.TakeLast(20));
+
+    /// <summary>Waits for a stdout line containing <paramref name="fragment"/> and returns it.</summary>
+    public async Task<string> WaitForLine(string fragment, TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow + Timeouts.Wait;
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
         while (DateTime.UtcNow < deadline)
         {
-            if (_lines.FirstOrDefault(l => l.Contains(fragment, StringComparison.Ordinal)) is { } line)
+            var line = _stdout.FirstOrDefault(l => l.Contains(fragment, StringComparison.Ordinal));
+            if (line is not null)
                 return line;
             if (_process.HasExited)
                 break;
             await Task.Delay(20);
         }
-        throw new TimeoutException($"The daemon never wrote '{fragment}':\n{Output}");
+        throw new TimeoutException($"No line with '{fragment}'.\n{Dump()}");
     }
 
-    public async Task<int> WaitForExit()
+    public void Signal(int signal) => NativeMethods.Kill(Pid, signal);
+
+    /// <returns>The exit code, or null if it did not exit in time.</returns>
+    public async Task<int?> WaitForExit(TimeSpan within)
     {
-        await _process.WaitForExitAsync().WaitAsync(Timeouts.Wait);
-        _process.WaitForExit(); // Drains the output readers.
-        return _process.ExitCode;
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
-            NativeMethods.Kill(_process.Id, Signals.SIGTERM);
-            if (!await ProcessAssert.EventuallyGone(_process.Id, TimeSpan.FromSeconds(20)))
-                _process.Kill(entireProcessTree: true);
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
         }
-        await _process.WaitForExitAsync();
         _process.Dispose();
-        _logs.Dispose();
-        ServerPids.SelectMany(ProcessAssert.KillLeftovers).Should().BeEmpty("no server the daemon started may outlive it");
+        try
+        {
+            Directory.Delete(LogDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
     }
-
-    private void Collect(string? line)
-    {
-        if (line is not null)
-            _lines.Enqueue(line);
-    }
-
-    [GeneratedRegex(@"Started pid=(\d+)")]
-    private static partial Regex StartedPid();
 }
