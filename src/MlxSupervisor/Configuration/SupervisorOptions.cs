@@ -14,4 +14,6 @@ public sealed class SupervisorOptions
     public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 
     public ShutdownOptions Shutdown { get; set; } = new();
+
+    public ProxyOptions Proxy { get; set; } = new();
 }

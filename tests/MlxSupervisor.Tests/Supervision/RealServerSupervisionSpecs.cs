@@ -34,7 +34,7 @@ public sealed class RealServerSupervisionSpecs
     [Fact(Timeout = Timeouts.ProcessTestMs)]
     public async Task A_server_whose_health_hangs_gets_three_strikes_and_is_restarted()
     {
-        await using var s = new RealSupervisor(["--hang-health-after-ms", "300"]);
+        await using var s = new RealSupervisor(["--hang-health-after-ms", "1500"]);
         s.Run();
 
         await s.WaitFor(_ => Started(s) >= 2);
@@ -50,7 +50,7 @@ public sealed class RealServerSupervisionSpecs
     [Fact(Timeout = Timeouts.ProcessTestMs)]
     public async Task A_server_that_answers_503_is_declared_dead()
     {
-        await using var s = new RealSupervisor(["--health-status", "503", "--health-status-after-ms", "300"]);
+        await using var s = new RealSupervisor(["--health-status", "503", "--health-status-after-ms", "1500"]);
         s.Run();
 
         var dead = await s.WaitFor(x => x.LastExit is not null);
