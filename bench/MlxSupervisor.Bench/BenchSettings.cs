@@ -20,6 +20,9 @@ internal sealed record BenchSettings
 
     public required TimeSpan FootprintWindow { get; init; }
 
+    /// <summary>Also measure the daemon idle at 10 probes/s (the smoke run skips it: same code, another interval).</summary>
+    public required bool FootprintAtTenProbesPerSecond { get; init; }
+
     public required TimeSpan Settle { get; init; }
 
     public required int FloodLines { get; init; }
@@ -41,6 +44,7 @@ internal sealed record BenchSettings
         ScheduleUnit = TimeSpan.FromMilliseconds(200),
         HalfOpenTrials = 2,
         FootprintWindow = TimeSpan.FromSeconds(60),
+        FootprintAtTenProbesPerSecond = true,
         Settle = TimeSpan.FromSeconds(5),
         FloodLines = 200_000,
         FloodRepeats = 5,
@@ -53,10 +57,11 @@ internal sealed record BenchSettings
         Smoke = true,
         Kills = 1,
         HangRepeats = 1,
-        HangWatchFactor = 1,
+        HangWatchFactor = 0.5,
         ScheduleUnit = TimeSpan.FromMilliseconds(50),
         HalfOpenTrials = 1,
         FootprintWindow = TimeSpan.FromSeconds(1),
+        FootprintAtTenProbesPerSecond = false,
         Settle = TimeSpan.FromMilliseconds(200),
         FloodLines = 20_000,
         FloodRepeats = 1,

@@ -50,7 +50,7 @@ internal static class RecoveryTimesChart
         var top = columns.SelectMany(c => c.Values).DefaultIfEmpty(1).Max();
         plot.Axes.SetLimitsY(0, top * 1.1);
         plot.YLabel("ms after SIGKILL");
-        plot.Title($"Recovery after SIGKILL, {daemon.Samples.Count} kills each in the same run (box: quartiles and median; whiskers: min and max)");
+        plot.Title($"Recovery after SIGKILL: {daemon.Samples.Count} SIGKILLs per supervisor, same run (box: quartiles and median; whiskers: min and max)");
         plot.SavePng(path, 1200, 620);
     }
 }

@@ -18,7 +18,7 @@ internal sealed class FootprintScenario(BenchPaths paths, BenchSettings settings
                  {
                      (TimeSpan.FromSeconds(10), "idle, probe every 10 s (default)"),
                      (TimeSpan.FromMilliseconds(100), "idle, 10 probes/s"),
-                 })
+                 }.Take(settings.FootprintAtTenProbesPerSecond ? 2 : 1))
         {
             var port = FreePort.Next();
             var config = new DaemonConfig
