@@ -35,6 +35,9 @@ internal sealed record BenchSettings
     /// <summary>Blocks per target and concurrency, alternating between the front door and the server's own port.</summary>
     public required int FrontDoorBlocks { get; init; }
 
+    /// <summary>Unmeasured load on each target first, until the JIT has settled.</summary>
+    public required TimeSpan FrontDoorWarmUp { get; init; }
+
     public static BenchSettings Full { get; } = new()
     {
         Smoke = false,
@@ -50,6 +53,7 @@ internal sealed record BenchSettings
         FloodRepeats = 5,
         FrontDoorRequests = 400,
         FrontDoorBlocks = 6,
+        FrontDoorWarmUp = TimeSpan.FromSeconds(5),
     };
 
     public static BenchSettings SmokeRun { get; } = new()
@@ -67,5 +71,6 @@ internal sealed record BenchSettings
         FloodRepeats = 1,
         FrontDoorRequests = 40,
         FrontDoorBlocks = 2,
+        FrontDoorWarmUp = TimeSpan.FromMilliseconds(500),
     };
 }

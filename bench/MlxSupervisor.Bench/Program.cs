@@ -14,14 +14,25 @@ const string SmokeCommand = FullCommand + " -- --smoke";
 if (args.Contains("--help"))
 {
     Console.WriteLine($"""
-        usage: {FullCommand} [-- [--smoke] [--out DIR] [--daemon-bin DIR]]
+        usage: {FullCommand} [-- [--smoke] [--out DIR] [--daemon-bin DIR] [--report-from FILE]]
           (no option)  the full run: about 10 minutes; writes docs/benchmarks.md and docs/*.png
           --smoke      1 repeat and tiny counts, under a minute; writes to bench/out/smoke/ (git-ignored)
           --out DIR    write the report and the charts to DIR instead
           --daemon-bin DIR
                        measure another build: the folder holding its mlx-supervisor and mlx-sim-server
+          --report-from FILE
+                       measure nothing: draw the report and the charts again from a run's benchmarks.json
         needs supervisord (Debian: apt-get install -y supervisor)
         """);
+    return 0;
+}
+
+if (Option("--report-from") is { } from)
+{
+    // Draws the report and the charts again from a run's benchmarks.json, beside it unless --out says otherwise.
+    var saved = await ResultsFile.ReadAsync(from);
+    var target = Option("--out") is { } o ? Path.GetFullPath(o) : Path.GetDirectoryName(Path.GetFullPath(from))!;
+    await WriteReportAsync(saved, target);
     return 0;
 }
 
@@ -75,13 +86,20 @@ if (frontDoor is null)
 var results = new BenchResults(settings, smoke ? SmokeCommand : FullCommand, machine, load, clock.Elapsed,
     daemonRecovery, supervisordRecovery, hang, schedule, footprint, flood, frontDoor);
 
-Directory.CreateDirectory(outDirectory);
-CrashLoopTimelineChart.Save(schedule, Path.Combine(outDirectory, CrashLoopTimelineChart.FileName));
-RecoveryTimesChart.Save(daemonRecovery, supervisordRecovery, Path.Combine(outDirectory, RecoveryTimesChart.FileName));
-var report = Path.Combine(outDirectory, "benchmarks.md");
-await File.WriteAllTextAsync(report, BenchmarkReport.Render(results));
-Console.WriteLine($"wrote {report} and the charts in {clock.Elapsed.TotalSeconds:0} s");
+await WriteReportAsync(results, outDirectory);
+Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:0} s");
 return 0;
+
+static async Task WriteReportAsync(BenchResults results, string directory)
+{
+    Directory.CreateDirectory(directory);
+    await ResultsFile.WriteAsync(results, Path.Combine(directory, ResultsFile.FileName));
+    CrashLoopTimelineChart.Save(results.Schedule, Path.Combine(directory, CrashLoopTimelineChart.FileName));
+    RecoveryTimesChart.Save(results.DaemonRecovery, results.SupervisordRecovery, Path.Combine(directory, RecoveryTimesChart.FileName));
+    var report = Path.Combine(directory, "benchmarks.md");
+    await File.WriteAllTextAsync(report, BenchmarkReport.Render(results));
+    Console.WriteLine($"wrote {report}, {ResultsFile.FileName} and the charts");
+}
 
 string? Option(string name)
 {

@@ -6,13 +6,14 @@ namespace MlxSupervisor.Bench.Machine;
 /// </summary>
 internal sealed class LoadLog
 {
-    private readonly List<(string When, string Load)> _marks = [];
-
-    public IReadOnlyList<(string When, string Load)> Marks => _marks;
+    public List<LoadMark> Marks { get; init; } = [];
 
     public void Mark(string when)
     {
         var fields = File.ReadAllText("/proc/loadavg").Split(' ');
-        _marks.Add((when, $"{fields[0]} {fields[1]} {fields[2]}"));
+        Marks.Add(new LoadMark(when, $"{fields[0]} {fields[1]} {fields[2]}"));
     }
 }
+
+/// <summary>The 1, 5 and 15 minute load averages at one moment of the run.</summary>
+internal sealed record LoadMark(string When, string Load);

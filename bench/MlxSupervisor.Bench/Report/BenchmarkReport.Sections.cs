@@ -39,9 +39,9 @@ internal static partial class BenchmarkReport
         md.AppendLine(table.ToString());
         md.AppendLine($"![Recovery times after SIGKILL]({RecoveryTimesChart.FileName})").AppendLine();
         md.AppendLine("""
-            Reading it: supervisord reaps the child as soon as SIGCHLD arrives, but only moves a program from EXITED back to
-            STARTING on a later pass of its main loop, which waits up to 1 s for events; so its respawn is about a second
-            after any crash. The daemon sees the exit by polling the pid (every 20 ms), stops what is left of the process
+            Reading it: supervisord notices the exit at once (the child's pipes close and wake its main loop, which then reaps
+            it), but moves a program from EXITED back to STARTING only on the next pass of that loop, which waits up to 1 s
+            for events (`poll(timeout=1)` in `supervisord.py`); so its respawn comes about a second after any crash. The daemon sees the exit by polling the pid (every 20 ms), stops what is left of the process
             group, waits for the port to be free, then waits its backoff. "From spawn to 200" is mostly the simulated server's
             own start-up (.NET and Kestrel); for the daemon it also holds its re-exec of itself (`mlx-supervisor
             __exec-in-new-group`, a .NET start-up that calls setpgid and exec's the server), which supervisord does not need
@@ -102,7 +102,7 @@ internal static partial class BenchmarkReport
             the promise if the server died the moment it was spawned: the real server lives a few hundred ms (its start-up),
             which shifts every later spawn by that much.
 
-            **Largest deviation: {SignedMs(worst?.DeviationMs)}** (spawn {worst?.Index}), over {s.Steps.Count} spawns.
+            **Largest deviation: {SignedMs(worst?.DeviationMs)}** (spawn {worst?.Index}); median {SignedMs(Percentiles.Median(s.Steps.Where(x => x.DeviationMs is not null).Select(x => x.DeviationMs!.Value).ToList()))}, over {s.Steps.Count} spawns.
 
             """);
         var table = new MarkdownTable("Spawn", "At", "Promised at", "Deviation", "Promised wait", "Actual wait (logged exit → spawn)", "Server lived", "Instant-death promise");
@@ -113,7 +113,9 @@ internal static partial class BenchmarkReport
                 step.ExitS is { } e ? Ms((e - step.SpawnS) * 1000) : "–", S(step.IdealSpawnS));
         }
         md.AppendLine(table.ToString());
-        md.AppendLine($"Circuit open spans (open logged → half-open logged): {string.Join(", ", s.OpenSpans.Select(o => $"{S(o.From)}–{S(o.To)}"))}.").AppendLine();
+        // The run stops right after the circuit opens for the last time: that span has no half-open yet.
+        var spans = s.OpenSpans.Select(o => s.HalfOpenAtS.Any(h => h > o.From) ? $"{S(o.From)} to {S(o.To)} ({S(o.To - o.From)})" : $"{S(o.From)} to the end of the run");
+        md.AppendLine($"Circuit open (its \"Circuit open\" line to its \"half-open\" line): {string.Join("; ", spans)}.").AppendLine();
         md.AppendLine($"![Crash-loop timeline]({CrashLoopTimelineChart.FileName})").AppendLine();
     }
 
@@ -124,8 +126,8 @@ internal static partial class BenchmarkReport
 
             The supervisor's own process (not its server), once the server is up and {r.Settings.Settle.TotalSeconds:0.#} s have passed:
             VmRSS from `/proc/PID/status` sampled every second (median and max), and CPU as utime + stime from `/proc/PID/stat`
-            over a {r.Settings.FootprintWindow.TotalSeconds:0} s window, in % of one core. The daemon's exit watch polls the pid every 20 ms
-            whatever the probe interval, which is most of its idle CPU.
+            over a {r.Settings.FootprintWindow.TotalSeconds:0} s window, in % of one core. Whatever the probe interval, the daemon also
+            polls the server's pid every 20 ms, to see an exit at once; that is likely most of its idle CPU.
 
             """);
         var table = new MarkdownTable("Supervisor", "Condition", "RSS median", "RSS max", "CPU, % of a core", "Threads");

@@ -70,7 +70,8 @@ internal static partial class BenchmarkReport
                     true => "restarted",
                     null => "not measured",
                 }, "–")
-            .Row("Crash-loop schedule, largest deviation from the promise", $"{SignedMs(r.Schedule.WorstStep?.DeviationMs)} over {r.Schedule.Steps.Count} spawns",
+            .Row("Crash-loop schedule: deviation from the promise, largest (median)",
+                $"{SignedMs(r.Schedule.WorstStep?.DeviationMs)} ({SignedMs(Percentiles.Median(r.Schedule.Steps.Where(x => x.DeviationMs is not null).Select(x => x.DeviationMs!.Value).ToList()))}) over {r.Schedule.Steps.Count} spawns",
                 "– (no backoff schedule to keep)", "–")
             .Row("Idle, resident memory / CPU", idle is null ? "–" : $"{Number(idle.RssMibMedian)} MiB / {Number(idle.CpuPercent, "0.00")} % of a core (probe every 10 s)",
                 sIdle is null ? "–" : $"{Number(sIdle.RssMibMedian)} MiB / {Number(sIdle.CpuPercent, "0.00")} % of a core",

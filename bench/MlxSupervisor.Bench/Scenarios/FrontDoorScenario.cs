@@ -47,9 +47,13 @@ internal sealed class FrontDoorScenario(BenchPaths paths, BenchSettings settings
         await WaitAnswersAsync(door);
         var targets = new[] { (Direct, direct), (Door, door) };
 
-        // Warm-up: JIT and connection pools on both paths, not measured.
+        // Warm-up, not measured: connection pools, and steady load long enough for .NET's tiered JIT to have
+        // recompiled the hot paths of the daemon, the server and the bench's client.
         foreach (var (_, client) in targets)
-            await LoadAsync(client, SmallBody, 4, settings.FrontDoorRequests / 2, firstByteOnly: false);
+        {
+            using var warm = new CancellationTokenSource(settings.FrontDoorWarmUp);
+            await SteadyLoadAsync(client, 4, warm.Token);
+        }
 
         var runs = new List<LoadRun>();
         foreach (var concurrency in new[] { 1, 4 })
@@ -88,7 +92,7 @@ internal sealed class FrontDoorScenario(BenchPaths paths, BenchSettings settings
         var (count, loadSeconds) = await load;
         var text = $"Proxy:MaxConcurrentRequests 4 (default); requests: `POST /v1/chat/completions` with max_tokens 1 (small, about 300 bytes back) " +
             $"and max_tokens 8 with stream=true (time to the first byte of the body); {settings.FrontDoorBlocks} alternating blocks of " +
-            $"{settings.FrontDoorRequests} requests per target and concurrency, after a warm-up of {settings.FrontDoorRequests / 2}";
+            $"{settings.FrontDoorRequests} requests per target and concurrency, after {settings.FrontDoorWarmUp.TotalSeconds:0.#} s of warm-up load on each";
         return new FrontDoorResult(text, runs, footprint, count / loadSeconds);
     }
 

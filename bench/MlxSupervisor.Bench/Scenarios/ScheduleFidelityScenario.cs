@@ -72,7 +72,7 @@ internal sealed class ScheduleFidelityScenario(BenchPaths paths, BenchSettings s
         var opened = lines.Where(l => l.Message.StartsWith("Circuit open", StringComparison.Ordinal)).Select(l => S(l.At)).ToList();
         var halfOpened = lines.Where(l => l.Message.StartsWith("Circuit half-open", StringComparison.Ordinal)).Select(l => S(l.At)).ToList();
         var end = S(lines[^1].At);
-        var spans = opened.Select(o => (o, halfOpened.Where(h => h > o).DefaultIfEmpty(end).Min())).ToList();
+        var spans = opened.Select(o => new OpenSpan(o, halfOpened.Where(h => h > o).DefaultIfEmpty(end).Min())).ToList();
         var text = $"InitialDelay {config.InitialDelay.TotalMilliseconds:0} ms, MaxDelay {config.MaxDelay.TotalSeconds:0.#} s, " +
             $"CircuitBreaker FailureThreshold {config.BreakerFailureThreshold}, BreakDuration {config.BreakDuration.TotalSeconds:0.#} s, " +
             $"SamplingWindow {config.SamplingWindow.TotalSeconds:0} s; server: mlx-sim-server --crash-after-ms 0 (exit code 1 as soon as it listens)";

@@ -11,7 +11,10 @@ internal sealed record ScheduleStep(int Index, double SpawnS, double? ExitS, dou
 }
 
 internal sealed record ScheduleResult(RestartPolicy Policy, string Settings, IReadOnlyList<ScheduleStep> Steps,
-    IReadOnlyList<(double From, double To)> OpenSpans, IReadOnlyList<double> HalfOpenAtS, double EndS)
+    IReadOnlyList<OpenSpan> OpenSpans, IReadOnlyList<double> HalfOpenAtS, double EndS)
 {
     public ScheduleStep? WorstStep => Steps.Where(s => s.DeviationMs is not null).MaxBy(s => Math.Abs(s.DeviationMs!.Value));
 }
+
+/// <summary>The circuit open, in seconds since the first spawn: from its "Circuit open" line to its "half-open" line.</summary>
+internal sealed record OpenSpan(double From, double To);
