@@ -54,7 +54,8 @@ internal static class CrashLoopTimelineChart
                 {
                     Segment(plot, exit, steps[i + 1].SpawnS, Actual, Wait, 2, i == 0 ? "backoff or break wait" : "");
                     var promised = steps[i + 1].PromisedWaitMs ?? 0;
-                    Label(plot, promised >= 1000 ? $"{promised / 1000:0.#} s" : $"{promised:0} ms", (exit + steps[i + 1].SpawnS) / 2, Actual - 0.22, Wait);
+                    // Staggered, so the labels of short waits side by side do not run into each other.
+                    Label(plot, promised >= 1000 ? $"{promised / 1000:0.#} s" : $"{promised:0} ms", (exit + steps[i + 1].SpawnS) / 2, Actual - (i % 2 == 0 ? 0.22 : 0.36), Wait);
                 }
             }
         }
@@ -64,7 +65,7 @@ internal static class CrashLoopTimelineChart
             "promised spawn: logged exit + promised wait");
         Points(plot, steps.Select(s => s.IdealSpawnS), Ideal, MarkerShape.OpenDiamond, Wait, 10, "promised spawn if the server died instantly");
         foreach (var s in steps.Where(s => s.DeviationMs is not null))
-            Label(plot, $"{s.DeviationMs:+0;-0;0} ms", s.PromisedSpawnS!.Value, Promised + 0.25, Promise);
+            Label(plot, $"{s.DeviationMs:+0;-0;0} ms", s.PromisedSpawnS!.Value, Promised + (s.Index % 2 == 1 ? 0.22 : 0.36), Promise);
 
         plot.Axes.Left.SetTicks([Actual, Promised, Ideal], ["mlx-supervisor", "promised after each exit", "promised, instant death"]);
         plot.Axes.SetLimitsY(0.4, Ideal + 0.7);

@@ -179,6 +179,11 @@ internal static partial class BenchmarkReport
                 run.DroppedReported is { } dropped ? Count(dropped) : run.LinesInLogFile is null ? "–" : "none");
         }
         md.AppendLine(runsTable.ToString());
+        md.AppendLine($"""
+            Against issue 2's goals in this run, as installed: print time {Ratio(installed.Ratio)} the drained pipe's (goal at most 3×:
+            {Met(installed.Ratio <= 3)}); {Count(installed.Lost)} lines lost (goal none: {Met(installed.Lost == 0)}).
+
+            """);
         md.AppendLine("""
             How the daemon takes output in: CliWrap reads each pipe and splits it into lines, and each line goes into a
             bounded buffer of 100,000 lines that a single pump empties into the log (`ServerOutput`); when the buffer is full,
@@ -228,17 +233,38 @@ internal static partial class BenchmarkReport
                 Number(b.RequestsPerSecond / a.RequestsPerSecond * 100, "0") + " %");
         }
         md.AppendLine(table.ToString());
+
+        var added1 = AddedP99(door, 1);
+        var added4 = AddedP99(door, 4);
+        var throughput = Throughput(door);
+        md.AppendLine($"""
+            Against issue 4's goals in this run: added p99 {SignedPrecise(added1)} at 1 client and {SignedPrecise(added4)} at 4
+            (goal under 1 ms: {Met(added1 < 1 && added4 < 1)}); throughput at 4 clients {Number(throughput * 100, "0")} % of direct (goal at
+            least 90 %: {Met(throughput >= 0.9)}).
+
+            Scale matters here: the simulated server answers a small request in about {Precise(Summary.Of(door.Pooled(FrontDoorScenario.Direct, FrontDoorScenario.Small, 1).LatenciesMs).Median)},
+            so a proxy hop that costs a fraction of a millisecond of CPU, on the same 2 cores as the server and the client,
+            is a large share of each request. A real MLX server spends hundreds of milliseconds to minutes on one request
+            and is limited to 4 at once by the front door, so the same hop is lost in the noise; this bench measures the
+            hop itself, as the issue asks.
+
+            """);
     }
+
+    private static string Met(bool met) => met ? "met" : "**not met**";
+
+    private static double AddedP99(FrontDoorResult door, int concurrency) =>
+        Summary.Of(door.Pooled(FrontDoorScenario.Door, FrontDoorScenario.Small, concurrency).LatenciesMs).P99
+        - Summary.Of(door.Pooled(FrontDoorScenario.Direct, FrontDoorScenario.Small, concurrency).LatenciesMs).P99;
+
+    private static double Throughput(FrontDoorResult door) =>
+        door.Pooled(FrontDoorScenario.Door, FrontDoorScenario.Small, 4).RequestsPerSecond
+        / door.Pooled(FrontDoorScenario.Direct, FrontDoorScenario.Small, 4).RequestsPerSecond;
 
     private static string FrontDoorHeadline(FrontDoorResult? door)
     {
         if (door is null)
             return "pending: no front door in the daemon measured";
-        double Added(int concurrency) =>
-            Summary.Of(door.Pooled(FrontDoorScenario.Door, FrontDoorScenario.Small, concurrency).LatenciesMs).P99
-            - Summary.Of(door.Pooled(FrontDoorScenario.Direct, FrontDoorScenario.Small, concurrency).LatenciesMs).P99;
-        var throughput = door.Pooled(FrontDoorScenario.Door, FrontDoorScenario.Small, 4).RequestsPerSecond
-            / door.Pooled(FrontDoorScenario.Direct, FrontDoorScenario.Small, 4).RequestsPerSecond;
-        return $"{SignedPrecise(Added(1))} / {SignedPrecise(Added(4))} (goal < 1 ms); {Number(throughput * 100, "0")} % of direct throughput (goal ≥ 90 %)";
+        return $"{SignedPrecise(AddedP99(door, 1))} / {SignedPrecise(AddedP99(door, 4))} (goal < 1 ms); {Number(Throughput(door) * 100, "0")} % of direct throughput (goal ≥ 90 %)";
     }
 }
