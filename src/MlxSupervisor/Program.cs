@@ -6,7 +6,9 @@ using Microsoft.Extensions.Options;
 using MlxSupervisor.Configuration;
 using MlxSupervisor.Daemon;
 using MlxSupervisor.Health;
+using MlxSupervisor.Notify;
 using MlxSupervisor.Process;
+using MlxSupervisor.Status;
 using MlxSupervisor.Supervision;
 using Serilog;
 
@@ -29,9 +31,7 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
     }
     catch (SettingsException e)
     {
-        foreach (var error in e.Errors)
-            Console.Error.WriteLine($"mlx-supervisor: invalid settings: {error}");
-        return ExitCodes.InvalidConfig;
+        return DaemonSettings.ReportInvalid(e, Console.Error);
     }
 
     builder.Services.AddSerilog((_, logger) => logger.ReadFrom.Configuration(builder.Configuration));
@@ -51,6 +51,8 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
         sp.GetRequiredService<IHealthProbe>(),
         sp.GetRequiredService<TimeProvider>(),
         sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Supervisor")));
+    builder.Services.AddStatusEndpoint(options.Status); // before the supervisor: see its doc
+    builder.Services.AddEventHooks(options.Notify);
     builder.Services.AddHostedService<SupervisorHostedService>();
 
     using var host = builder.Build();

@@ -14,4 +14,10 @@ public sealed class SupervisorOptions
     public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 
     public ShutdownOptions Shutdown { get; set; } = new();
+
+    /// <summary>The top-level <c>Status</c> section, bound beside this one by <see cref="SupervisorSettings.Load"/>.</summary>
+    public Status.StatusOptions Status { get; set; } = new();
+
+    /// <summary>The top-level <c>Notify</c> section, bound beside this one by <see cref="SupervisorSettings.Load"/>.</summary>
+    public Notify.NotifyOptions Notify { get; set; } = new();
 }

@@ -11,6 +11,9 @@ public static class ExitCodes
     /// <summary>EX_TEMPFAIL: another daemon holds the state directory.</summary>
     public const int AlreadyRunning = 75;
 
+    /// <summary>EX_UNAVAILABLE: an address the daemon must listen on is taken or not this machine's.</summary>
+    public const int CannotListen = 69;
+
     /// <summary>EX_CONFIG: the settings are invalid. Restarting cannot fix that, so service managers should not.</summary>
     public const int InvalidConfig = 78;
 }

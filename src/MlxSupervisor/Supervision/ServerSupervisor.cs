@@ -37,6 +37,9 @@ public sealed partial class ServerSupervisor
 
     public SupervisorStatus Status { get; }
 
+    /// <summary>Raised after each health probe, on the supervisor's thread; for metrics, so handlers must be quick and not throw.</summary>
+    public event Action<HealthProbeResult>? ProbeCompleted;
+
     private SupervisorOptions Options => _options();
 
     /// <summary>Supervises until <paramref name="stoppingToken"/> fires, then stops the server gracefully.</summary>
