@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MlxSupervisor.Status.Metrics;
@@ -100,8 +99,12 @@ public sealed partial class StatusServer : IAsyncDisposable
         });
         builder.WebHost.UseKestrelCore().UseUrls(listen.ToString());
         builder.Services.AddRoutingCore();
-        builder.Services.AddLogging();
-        builder.Services.Replace(ServiceDescriptor.Singleton(_loggerFactory));
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new ForwardingLoggerProvider(_loggerFactory));
+
+        // The web host's own "Hosting failed to start" comes with a stack trace; a taken port is reported in one
+        // line by StatusHostedService instead.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Services.AddSingleton<IHostLifetime, NoHostLifetime>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(MeterPrefix + "*")
