@@ -52,7 +52,7 @@ public sealed class ControlEndpointSpecs
         var first = (await s.Supervisor.WaitFor(x => x.State == SupervisorState.Running)).Pid;
 
         using var response = await s.PostAsync("/restart", StatusHarness.Token);
-        await s.Supervisor.WaitFor(x => x.State == SupervisorState.Running && x.Pid != first);
+        await s.Supervisor.WaitFor(x => x.State == SupervisorState.Running && x.Pid is { } pid && pid != first);
 
         response.StatusCode.Should().Be(HttpStatusCode.Accepted);
         s.Supervisor.Events.Should().Contain(e => e.Kind == "stopped" && e.Message.Contains($"pid={first} stopped by SIGTERM"));

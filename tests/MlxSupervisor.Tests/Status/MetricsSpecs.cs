@@ -44,7 +44,7 @@ public sealed class MetricsSpecs
 
         var sinceKill = System.Diagnostics.Stopwatch.StartNew();
         NativeMethods.Kill(first, Signals.SIGKILL);
-        await s.Supervisor.WaitFor(x => x.State == SupervisorState.Running && x.Pid != first);
+        await s.Supervisor.WaitFor(x => x.State == SupervisorState.Running && x.Pid is { } pid && pid != first);
         var probesAtRestart = s.Supervisor.Supervisor.Status.Current.Health.LastOkAt;
         await s.Supervisor.WaitFor(x => x.Health.LastOkAt > probesAtRestart, TimeSpan.FromSeconds(20));
         var after = await s.MetricsAsync();
