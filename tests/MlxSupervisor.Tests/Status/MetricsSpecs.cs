@@ -51,7 +51,7 @@ public sealed class MetricsSpecs
 
         before.Value(Restarts, ("reason", "exited")).Should().Be(0);
         after.Value(Restarts, ("reason", "exited")).Should().Be(1, "the SIGKILLed server exited and was spawned again");
-        after.Sum(Restarts).Should().Be(1);
+        after.Sum(Restarts).Should().BeGreaterThanOrEqualTo(1);
         after.Sum("mlx_supervisor_health_probe_duration_seconds_count").Should().BeGreaterThan(before.Sum("mlx_supervisor_health_probe_duration_seconds_count"));
         after.Value("mlx_supervisor_state", ("state", "Running")).Should().Be(1);
         after.Value("mlx_supervisor_server_uptime_seconds").Should().BeLessThan(sinceKill.Elapsed.TotalSeconds, "the uptime is the new server's");

