@@ -44,6 +44,7 @@ public sealed class HookEventSourceSpecs
         restart.ExitCode.Should().Be(3);
         restart.Pid.Should().Be(h.Launcher.Started[1].Pid);
         restart.Reason.Should().Contain($"pid={h.Launcher.Started[0].Pid} exited");
+        restart.Restarts.Should().Be(1);
         restart.Environment().Should().Contain(new KeyValuePair<string, string?>("MLXSUP_EVENT", "restart"))
             .And.Contain(new KeyValuePair<string, string?>("MLXSUP_EXIT_CODE", "3"))
             .And.Contain(new KeyValuePair<string, string?>("MLXSUP_PID", h.Launcher.Started[1].Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)))
