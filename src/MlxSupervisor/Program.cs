@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MlxSupervisor.Configuration;
 using MlxSupervisor.Daemon;
+using MlxSupervisor.FrontDoor;
 using MlxSupervisor.Health;
 using MlxSupervisor.Notify;
 using MlxSupervisor.Process;
@@ -50,14 +51,18 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
         sp.GetRequiredService<IServerLauncher>(),
         sp.GetRequiredService<IHealthProbe>(),
         sp.GetRequiredService<TimeProvider>(),
-        sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Supervisor")));
+        sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Supervisor"),
+        sp.GetService<IServerActivity>()));
     builder.Services.AddStatusEndpoint(options.Status); // before the supervisor: see its doc
     builder.Services.AddEventHooks(options.Notify);
     builder.Services.AddHostedService<SupervisorHostedService>();
+    builder.Services.AddFrontDoor(options);
 
     using var host = builder.Build();
     try
     {
+        if (!await host.Services.OpenFrontDoorAsync(cancellationToken))
+            return ExitCodes.CannotListen;
         await host.RunAsync(cancellationToken);
     }
     finally

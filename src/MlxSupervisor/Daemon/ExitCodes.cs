@@ -8,11 +8,14 @@ public static class ExitCodes
     /// <summary>EX_SOFTWARE: the daemon itself failed.</summary>
     public const int Fault = Supervision.SupervisorHostedService.FaultExitCode;
 
+    /// <summary>
+    /// EX_UNAVAILABLE: the front door cannot bind Proxy:Listen, or the status endpoint Status:Listen, usually because
+    /// another process holds the port.
+    /// </summary>
+    public const int CannotListen = 69;
+
     /// <summary>EX_TEMPFAIL: another daemon holds the state directory.</summary>
     public const int AlreadyRunning = 75;
-
-    /// <summary>EX_UNAVAILABLE: an address the daemon must listen on is taken or not this machine's.</summary>
-    public const int CannotListen = 69;
 
     /// <summary>EX_CONFIG: the settings are invalid. Restarting cannot fix that, so service managers should not.</summary>
     public const int InvalidConfig = 78;

@@ -100,7 +100,7 @@ public sealed partial class StatusServer : IAsyncDisposable
         builder.WebHost.UseKestrelCore().UseUrls(listen.ToString());
         builder.Services.AddRoutingCore();
         builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new ForwardingLoggerProvider(_loggerFactory));
+        builder.Logging.AddProvider(new FrontDoor.DaemonLoggerProvider(_loggerFactory));
 
         // The web host's own "Hosting failed to start" comes with a stack trace; a taken port is reported in one
         // line by StatusHostedService instead.

@@ -20,7 +20,8 @@ public sealed class DaemonSpecs : IDisposable
             "Server": { "Command": "{{Repo.SimServer}}", "Arguments": ["--port", "{{port}}" {{extraSimArgs}}] },
             "Health": { "Url": "http://127.0.0.1:{{port}}/health", "Interval": "00:00:00.2", "Timeout": "00:00:00.1", "StartupProbeInterval": "00:00:00.05" },
             "Restart": { "InitialDelay": "00:00:00.1", "MaxDelay": "00:00:00.5", "ResetAfter": "00:00:02" },
-            "Shutdown": { "GracePeriod": "{{grace}}" }
+            "Shutdown": { "GracePeriod": "{{grace}}" },
+            "Proxy": { "Listen": "http://127.0.0.1:{{FreePort.Next()}}" }
           }
         }
         """);
@@ -28,8 +29,10 @@ public sealed class DaemonSpecs : IDisposable
     private static int PidFrom(string startedLine) =>
         int.Parse(startedLine[(startedLine.IndexOf("pid=", StringComparison.Ordinal) + 4)..].Split(' ')[0], CultureInfo.InvariantCulture);
 
-    [Fact(Timeout = Timeouts.ProcessTestMs)]
-    public async Task On_SIGTERM_the_daemon_stops_the_server_and_its_helper_and_exits_0_leaving_no_process()
+    [Theory(Timeout = Timeouts.ProcessTestMs)]
+    [InlineData(Signals.SIGTERM)]
+    [InlineData(Signals.SIGINT)]
+    public async Task On_SIGTERM_or_Ctrl_C_the_daemon_stops_the_server_and_its_helper_and_exits_0_leaving_no_process(int signal)
     {
         var port = FreePort.Next();
         await using var daemon = new DaemonProcess(["--config", SimConfig(port, ", \"--spawn-helper\"")]);
@@ -37,7 +40,7 @@ public sealed class DaemonSpecs : IDisposable
         await daemon.WaitForLine("healthy after");
 
         var stopwatch = Stopwatch.StartNew();
-        daemon.Signal(Signals.SIGTERM);
+        daemon.Signal(signal);
         var code = await daemon.WaitForExit(TimeSpan.FromSeconds(2 + 5 + 5));
 
         code.Should().Be(0, daemon.Dump());
@@ -126,8 +129,9 @@ public sealed class DaemonSpecs : IDisposable
     [Fact(Timeout = Timeouts.ProcessTestMs)]
     public async Task A_server_command_that_is_not_installed_is_named_and_retried_with_backoff_while_the_daemon_stays_up()
     {
-        var config = _dir.File("missing.json", """
-            { "Supervisor": { "Server": { "Command": "mlx_lm.server-not-installed" }, "Restart": { "InitialDelay": "00:00:00.1", "MaxDelay": "00:00:00.4" } } }
+        var config = _dir.File("missing.json", $$"""
+            { "Supervisor": { "Server": { "Command": "mlx_lm.server-not-installed" }, "Restart": { "InitialDelay": "00:00:00.1", "MaxDelay": "00:00:00.4" },
+                              "Proxy": { "Listen": "http://127.0.0.1:{{FreePort.Next()}}" } } }
             """);
         await using var daemon = new DaemonProcess(["--config", config]);
 

@@ -26,7 +26,8 @@ public sealed class DaemonStatusSpecs : IDisposable
                 "Server": { "Command": "{{Repo.SimServer}}", "Arguments": ["--port", "{{port}}"] },
                 "Health": { "Url": "http://127.0.0.1:{{port}}/health", "Interval": "00:00:00.5", "Timeout": "00:00:00.4", "StartupProbeInterval": "00:00:00.05" },
                 "Restart": { "InitialDelay": "00:00:00.1", "MaxDelay": "00:00:00.5", "ResetAfter": "00:00:02" },
-                "Shutdown": { "GracePeriod": "00:00:02" }
+                "Shutdown": { "GracePeriod": "00:00:02" },
+                "Proxy": { "Listen": "http://127.0.0.1:{{FreePort.Next()}}" }
               },
               "Status": { "Listen": "http://{{listenHost}}:{{statusPort}}" {{statusExtra}} }
             }

@@ -34,7 +34,7 @@ public sealed class RealServerSupervisionSpecs
     [Fact(Timeout = Timeouts.ProcessTestMs)]
     public async Task A_server_whose_health_hangs_gets_three_strikes_and_is_restarted()
     {
-        await using var s = new RealSupervisor(["--hang-health-after-ms", "300"]);
+        await using var s = new RealSupervisor(["--hang-health-after-ms", "1500"]);
         s.Run();
 
         await s.WaitFor(_ => Started(s) >= 2);
@@ -50,7 +50,7 @@ public sealed class RealServerSupervisionSpecs
     [Fact(Timeout = Timeouts.ProcessTestMs)]
     public async Task A_server_that_answers_503_is_declared_dead()
     {
-        await using var s = new RealSupervisor(["--health-status", "503", "--health-status-after-ms", "300"]);
+        await using var s = new RealSupervisor(["--health-status", "503", "--health-status-after-ms", "1500"]);
         s.Run();
 
         var dead = await s.WaitFor(x => x.LastExit is not null);
@@ -114,11 +114,11 @@ public sealed class RealServerSupervisionSpecs
 
         var open = await s.WaitFor(x => x.State == SupervisorState.CircuitOpen);
         Started(s).Should().Be(6, "the first start and five failed restarts");
-        (open.CircuitReopensAt!.Value - DateTimeOffset.UtcNow).Should().BeGreaterThan(TimeSpan.FromSeconds(1));
+        var opened = s.Events.First(e => e.Kind == "circuit-open");
+        (open.CircuitReopensAt!.Value - opened.At).Should().BeCloseTo(TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(50));
 
         await s.WaitFor(_ => Started(s) == 7, TimeSpan.FromSeconds(20));
         var trial = s.Events.Where(e => e.Kind == "started").Last();
-        var opened = s.Events.First(e => e.Kind == "circuit-open");
         (trial.At - opened.At).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(2), "nothing is spawned during the break");
         s.Events.Should().Contain(e => e.Kind == "circuit-half-open");
     }
@@ -138,7 +138,10 @@ public sealed class RealServerSupervisionSpecs
 
         s.Logs.Contains("Start failed: cannot run server command 'mlx_lm.server-not-installed' was not found on PATH").Should().BeTrue(s.Logs.Dump());
         var failures = s.Events.Where(e => e.Kind == "spawn-failed").Select(e => e.At).ToList();
-        (failures[2] - failures[1]).Should().BeGreaterThan(failures[1] - failures[0], "the delay doubles");
+        failures.Zip(failures.Skip(1), (a, b) => b - a).Should().OnlyContain(gap => gap >= TimeSpan.FromMilliseconds(100),
+            "each failed start waits for its delay; a busy loop would not");
+        (failures[1] - failures[0]).Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(100));
+        (failures[2] - failures[1]).Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(200), "the delay doubles");
         s.Launcher.Started.Should().BeEmpty();
     }
 }

@@ -17,7 +17,8 @@ public sealed class RealSupervisor : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private Task? _running;
 
-    public RealSupervisor(IEnumerable<string> simArguments, Action<SupervisorOptions>? configure = null)
+    /// <param name="activity">What the supervisor learns of the server's work; the front door's statistics, when there is one.</param>
+    public RealSupervisor(IEnumerable<string> simArguments, Action<SupervisorOptions>? configure = null, IServerActivity? activity = null)
     {
         Port = FreePort.Next();
         Options.Server.Command = Repo.SimServer;
@@ -38,7 +39,7 @@ public sealed class RealSupervisor : IAsyncDisposable
         _loggerFactory = LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         Launcher = new TrackingLauncher(new CliWrapServerLauncher(_loggerFactory, new LinuxProcessTable(), TimeProvider.System));
         Supervisor = new ServerSupervisor(() => Options, Launcher, new HttpHealthProbe(HttpHealthProbe.CreateClient(), TimeProvider.System),
-            TimeProvider.System, _loggerFactory.CreateLogger("MlxSupervisor.Supervisor"));
+            TimeProvider.System, _loggerFactory.CreateLogger("MlxSupervisor.Supervisor"), activity);
     }
 
     public int Port { get; }
@@ -46,6 +47,9 @@ public sealed class RealSupervisor : IAsyncDisposable
     public SupervisorOptions Options { get; } = new();
 
     public CapturingLoggerProvider Logs { get; } = new();
+
+    /// <summary>Writes to <see cref="Logs"/>.</summary>
+    public ILoggerFactory Loggers => _loggerFactory;
 
     public TrackingLauncher Launcher { get; }
 
