@@ -28,5 +28,5 @@ public sealed class HookEventSource
     }
 
     private HookEvent Make(string name, SupervisorEvent e, SupervisorSnapshot s, string reason, string? cause, int? pid, int? exitCode, string? signal) =>
-        new(name, e.At, reason, cause, s.State.ToString(), pid, exitCode, signal, Math.Max(s.Restarts, _causes.Restarts), s.Circuit, s.CircuitReopensAt);
+        new(name, e.At, reason, cause, s.State.ToString(), pid, exitCode, signal, s.Restarts, s.Circuit, s.CircuitReopensAt);
 }

@@ -18,9 +18,6 @@ public sealed class RestartCauseTracker
     private int _attempts;
     private RestartCause? _pending;
 
-    /// <summary>Spawns after the first so far, counted as each happens (the snapshot's count moves when the attempt ends).</summary>
-    public int Restarts => Math.Max(0, _attempts - 1);
-
     /// <returns>The cause when <paramref name="e"/> is a spawn (or failed spawn) after the first; otherwise null.</returns>
     public RestartCause? Observe(SupervisorEvent e)
     {

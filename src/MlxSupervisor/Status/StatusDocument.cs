@@ -33,8 +33,7 @@ public sealed record StatusDocument(
     [JsonIgnore]
     public bool IsRunning => State == nameof(SupervisorState.Running);
 
-    /// <param name="restarts">Spawns after the first as counted at each spawn; see <see cref="Metrics.SupervisorMetrics.Restarts"/>.</param>
-    public static StatusDocument From(SupervisorSnapshot s, long restarts, IReadOnlyList<SupervisorEvent> events, IReadOnlyList<SupervisorEvent> timeline,
+    public static StatusDocument From(SupervisorSnapshot s, IReadOnlyList<SupervisorEvent> events, IReadOnlyList<SupervisorEvent> timeline,
         DateTimeOffset now, long? memoryBytes, IReadOnlyDictionary<string, object?>? frontDoor, string? version) => new(
         s.State.ToString(),
         s.Reason,
@@ -43,7 +42,7 @@ public sealed record StatusDocument(
         s.ServerStartedAt is { } started && s.Pid is not null ? Math.Round(Math.Max(0, (now - started).TotalSeconds), 3) : null,
         s.ServerStartedAt,
         memoryBytes,
-        Math.Max(s.Restarts, restarts),
+        s.Restarts,
         s.ConsecutiveFailures,
         new CircuitDocument(s.Circuit, s.CircuitReopensAt),
         s.NextRestartAt,

@@ -135,7 +135,7 @@ public sealed partial class StatusServer : IAsyncDisposable
     {
         var snapshot = _supervisor.Status.Current;
         var memory = snapshot.Pid is { } pid ? _memory.ResidentBytes(pid) : null;
-        return StatusDocument.From(snapshot, _metrics.Restarts, _supervisor.Status.RecentEvents, _timeline.Recent, _time.GetUtcNow(), memory,
+        return StatusDocument.From(snapshot, _supervisor.Status.RecentEvents, _timeline.Recent, _time.GetUtcNow(), memory,
             _frontDoor?.Current, SupervisorMetrics.Version);
     }
 

@@ -200,11 +200,10 @@ public sealed partial class ServerSupervisor
 
         var grace = Options.Shutdown.GracePeriod;
         var wasRunning = !process.Exited.IsCompleted;
+        // A server that died on its own is still "stopping" until what it left behind is gone.
+        Transition(SupervisorState.Stopping, reason);
         if (wasRunning)
-        {
-            Transition(SupervisorState.Stopping, reason);
             Log.SigtermSent(_logger, process.Pid, grace.TotalSeconds, reason);
-        }
 
         var stop = await process.StopAsync(grace);
         if (wasRunning && stop.Killed)

@@ -64,21 +64,6 @@ public sealed class SupervisorMetrics : IDisposable
     /// <summary>The Meter, so an exporter can tell this daemon's instruments from another's in the same process (tests).</summary>
     public Meter Meter { get; }
 
-    /// <summary>
-    /// Spawns after the first, counted as each happens. The snapshot's own Restarts moves only when that spawn's
-    /// attempt ends (stable after Restart:ResetAfter, or failed), so right after a crash it still shows the old count.
-    /// </summary>
-    public long Restarts
-    {
-        get
-        {
-            long total = 0;
-            for (var i = 0; i < _restarts.Length; i++)
-                total += Interlocked.Read(ref _restarts[i]);
-            return total;
-        }
-    }
-
     public static string? Version => typeof(SupervisorMetrics).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
 
     public void Dispose()
