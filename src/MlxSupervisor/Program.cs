@@ -7,7 +7,9 @@ using MlxSupervisor.Configuration;
 using MlxSupervisor.Daemon;
 using MlxSupervisor.FrontDoor;
 using MlxSupervisor.Health;
+using MlxSupervisor.Notify;
 using MlxSupervisor.Process;
+using MlxSupervisor.Status;
 using MlxSupervisor.Supervision;
 using Serilog;
 
@@ -30,9 +32,7 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
     }
     catch (SettingsException e)
     {
-        foreach (var error in e.Errors)
-            Console.Error.WriteLine($"mlx-supervisor: invalid settings: {error}");
-        return ExitCodes.InvalidConfig;
+        return DaemonSettings.ReportInvalid(e, Console.Error);
     }
 
     builder.Services.AddSerilog((_, logger) => logger.ReadFrom.Configuration(builder.Configuration));
@@ -53,6 +53,8 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
         sp.GetRequiredService<TimeProvider>(),
         sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Supervisor"),
         sp.GetService<IServerActivity>()));
+    builder.Services.AddStatusEndpoint(options.Status); // before the supervisor: see its doc
+    builder.Services.AddEventHooks(options.Notify);
     builder.Services.AddHostedService<SupervisorHostedService>();
     builder.Services.AddFrontDoor(options);
 

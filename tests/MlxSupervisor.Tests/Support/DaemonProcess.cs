@@ -11,7 +11,12 @@ public sealed class DaemonProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _stdout = new();
     private readonly ConcurrentQueue<string> _stderr = new();
 
-    public DaemonProcess(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? logDirectory = null)
+    /// <param name="ownStatusPort">
+    /// Gives the daemon's status endpoint a free port through Status__Listen, so daemons of parallel tests do not
+    /// fight over 8090; false leaves Status:Listen to the settings file.
+    /// </param>
+    public DaemonProcess(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? logDirectory = null,
+        bool ownStatusPort = true)
     {
         var start = new ProcessStartInfo(Repo.Daemon)
         {
@@ -23,6 +28,8 @@ public sealed class DaemonProcess : IAsyncDisposable
             start.ArgumentList.Add(a);
         LogDirectory = logDirectory ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mlxsup-logs-" + Guid.NewGuid().ToString("N")[..8]);
         start.Environment["MLXSUP_LOG_DIR"] = LogDirectory;
+        if (ownStatusPort)
+            start.Environment["Status__Listen"] = $"http://127.0.0.1:{FreePort.Next()}";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             start.Environment[key] = value;
 
