@@ -115,6 +115,7 @@ internal static partial class BenchmarkReport
 
         - **The programs.** The daemon is the real `mlx-supervisor` executable, built in Release beside `mlx-sim-server` and started
           as a child process with `--config` (a JSON file of scaled-down settings) and its own log folder (`MLXSUP_LOG_DIR`).
+          Its front door and status endpoint are on, as shipped, each on a free loopback port.
           supervisord is Debian's `supervisor` package, run as a private instance (`supervisord -n -c` a generated config in a
           temp folder, its unix socket there too; not the system service), with `autorestart=true`, `startsecs=1`, and the same
           server command line. Both stop the server's whole process group.

@@ -36,10 +36,13 @@ internal sealed record DaemonConfig
     public TimeSpan GracePeriod { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// The front door's listen address (issue 4), or null to turn it off: it listens on 8080 by default, which
-    /// other people's tests on this machine may hold. A daemon without a front door ignores the section.
+    /// The front door's listen address (issue 4), or null to turn it off. On by default, as shipped, but on a free
+    /// port: its default, 8080, may be held by other people's tests on this machine.
     /// </summary>
-    public Uri? ProxyListen { get; init; }
+    public Uri? ProxyListen { get; init; } = FreeLoopback();
+
+    /// <summary>The status endpoint's listen address, or null to turn it off; on by default, as shipped, on a free port.</summary>
+    public Uri? StatusListen { get; init; } = FreeLoopback();
 
     /// <summary>The settings file, in the shape of appsettings.json's Supervisor section.</summary>
     public string ToJson(string simServer)
@@ -70,9 +73,13 @@ internal sealed record DaemonConfig
                 Shutdown = new { GracePeriod = Span(GracePeriod) },
                 Proxy = new { Enabled = ProxyListen is not null, Listen = ProxyListen?.ToString().TrimEnd('/') ?? "http://127.0.0.1:8080" },
             },
+            // An empty Listen turns the status endpoint off.
+            Status = new { Listen = StatusListen?.ToString().TrimEnd('/') ?? "" },
         };
         return JsonSerializer.Serialize(settings, new JsonSerializerOptions { WriteIndented = true });
     }
+
+    private static Uri FreeLoopback() => new($"http://127.0.0.1:{Processes.FreePort.Next().ToString(CultureInfo.InvariantCulture)}");
 
     private static string Span(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
 }
