@@ -107,7 +107,24 @@ internal static partial class BenchmarkReport
         foreach (var (when, value) in r.Load.Marks)
             load.Row(when, value);
         md.AppendLine(load.ToString());
+        var busy = BusyScenarios(r).ToList();
+        if (busy.Count > 0)
+            md.AppendLine($"**Measured while the machine was busier than it has cores** (1-minute load above {r.Machine.Cores}, before or after): {string.Join("; ", busy)}. Take those figures with more salt than the others.").AppendLine();
         md.AppendLine("With a load near or above 2, the CPU is shared; read absolute times as upper bounds and prefer the ratios, which compare the two supervisors under the same conditions.").AppendLine();
+    }
+
+    /// <summary>Scenarios whose 1-minute load, before or after, exceeded the number of cores.</summary>
+    private static IEnumerable<string> BusyScenarios(BenchResults r)
+    {
+        if (!double.TryParse(r.Machine.Cores, System.Globalization.CultureInfo.InvariantCulture, out var cores))
+            yield break;
+        foreach (var scenario in r.Load.Marks.Where(m => m.When.StartsWith("before ", StringComparison.Ordinal)).Select(m => m.When["before ".Length..]))
+        {
+            var peak = r.Load.Marks.Where(m => m.When == $"before {scenario}" || m.When == $"after {scenario}")
+                .Max(m => double.Parse(m.Load.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+            if (peak > cores)
+                yield return $"{scenario} (up to {peak.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)})";
+        }
     }
 
     private static void Method(StringBuilder md) => md.AppendLine("""
