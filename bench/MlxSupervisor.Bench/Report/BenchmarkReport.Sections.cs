@@ -77,7 +77,7 @@ internal static partial class BenchmarkReport
               are 47 s and 57 s.
             - supervisord, same hang: {h.SupervisordRestarted switch
             {
-                false => $"not restarted within {S(h.SupervisordWatchedMs / 1000)} ({h.SupervisordWatchedMs / h.LoopBoundMs:0.#}× the daemon's worst case). It has no health check; a hung server stays hung until a person notices.",
+                false => $"not restarted within {S(h.SupervisordWatchedMs / 1000)} ({h.SupervisordWatchedMs / h.LoopBoundMs:0.#}× the daemon's worst case). It has no health check of its own (an add-on event listener such as superlance's `httpok` can poll a URL); on its own, a hung server stays hung until something else notices.",
                 true => "restarted (unexpected: supervisord has no health check).",
                 null => "not measured.",
             }}
