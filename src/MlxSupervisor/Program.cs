@@ -6,7 +6,9 @@ using Microsoft.Extensions.Options;
 using MlxSupervisor.Configuration;
 using MlxSupervisor.Daemon;
 using MlxSupervisor.Health;
+using MlxSupervisor.Memory;
 using MlxSupervisor.Process;
+using MlxSupervisor.State;
 using MlxSupervisor.Supervision;
 using Serilog;
 
@@ -24,7 +26,7 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
     SupervisorOptions options;
     try
     {
-        DaemonSettings.AddLayers(builder.Configuration, configPath, demo);
+        DaemonSettings.AddLayers(builder.Configuration, configPath, demo, DaemonSettings.ReloadOnChangeFromEnvironment());
         options = SupervisorSettings.Load(builder.Configuration);
     }
     catch (SettingsException e)
@@ -33,6 +35,26 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
             Console.Error.WriteLine($"mlx-supervisor: invalid settings: {error}");
         return ExitCodes.InvalidConfig;
     }
+
+    // One daemon per state directory; the lock lives as long as this process, and dies with it.
+    var stateDirectory = StateOptions.Resolve(options.State.Directory);
+    InstanceLock? instanceLock;
+    try
+    {
+        instanceLock = InstanceLock.TryAcquire(stateDirectory, out var holder);
+        if (instanceLock is null)
+        {
+            Console.Error.WriteLine($"mlx-supervisor: another daemon ({holder}) is already running with the state directory {stateDirectory}; exiting");
+            return ExitCodes.AlreadyRunning;
+        }
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    {
+        Console.Error.WriteLine($"mlx-supervisor: invalid settings: {SupervisorOptions.SectionName}:State:Directory '{stateDirectory}' cannot be used: {e.Message}");
+        return ExitCodes.InvalidConfig;
+    }
+    using var heldLock = instanceLock;
+    var live = new LiveSupervisorOptions(options);
 
     builder.Services.AddSerilog((_, logger) => logger.ReadFrom.Configuration(builder.Configuration));
     builder.Services.AddSystemd();
@@ -43,17 +65,38 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
     });
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<IProcessTable>(OperatingSystem.IsMacOS() ? new MacProcessTable() : new LinuxProcessTable());
-    builder.Services.AddSingleton<IServerLauncher, CliWrapServerLauncher>();
+    builder.Services.AddSingleton(live);
+    builder.Services.AddSingleton<IServerMemoryReader>(sp => OperatingSystem.IsMacOS()
+        ? new MacServerMemoryReader(sp.GetRequiredService<IProcessTable>())
+        : new LinuxServerMemoryReader(sp.GetRequiredService<IProcessTable>()));
+    builder.Services.AddSingleton(new ServerStateFile(stateDirectory));
+    builder.Services.AddSingleton<IServerLauncher>(sp => new RecordingLauncher(
+        new PortCheckingLauncher(ActivatorUtilities.CreateInstance<CliWrapServerLauncher>(sp), () => live.Current),
+        sp.GetRequiredService<ServerStateFile>(), sp.GetRequiredService<IProcessTable>(), sp.GetRequiredService<TimeProvider>()));
+    builder.Services.AddSingleton(sp => new PreviousServerReclaimer(sp.GetRequiredService<ServerStateFile>(), sp.GetRequiredService<IProcessTable>(),
+        sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.State")));
     builder.Services.AddSingleton<IHealthProbe>(sp => new HttpHealthProbe(HttpHealthProbe.CreateClient(), sp.GetRequiredService<TimeProvider>()));
     builder.Services.AddSingleton(sp => new ServerSupervisor(
-        () => options,
+        () => live.Current,
         sp.GetRequiredService<IServerLauncher>(),
         sp.GetRequiredService<IHealthProbe>(),
         sp.GetRequiredService<TimeProvider>(),
         sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Supervisor")));
+    builder.Services.AddSingleton(sp => new ServerMemoryGuard(sp.GetRequiredService<ServerSupervisor>(), sp.GetRequiredService<IServerMemoryReader>(),
+        () => live.Current, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Memory")));
+    builder.Services.AddHostedService<ReclaimPreviousServerService>();
     builder.Services.AddHostedService<SupervisorHostedService>();
+    builder.Services.AddHostedService<ServerMemoryGuardService>();
+    if (builder.Configuration.Sources.OfType<LayeredJsonConfigurationSource>().Any(s => s.ReloadOnChange))
+        builder.Services.AddHostedService(sp => new SettingsWatcher((IConfigurationRoot)builder.Configuration, live,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SettingsWatcher>>()));
 
     using var host = builder.Build();
+    var settingsLogger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Settings");
+    StartupLog.Settings(settingsLogger, stateDirectory, RedactedSettings.Describe(options));
+    var hostOptions = host.Services.GetRequiredService<IOptions<HostOptions>>().Value;
+    // The host reads ShutdownTimeout when it stops, so a reloaded grace period is honoured by the host too.
+    live.Changed += (_, next) => hostOptions.ShutdownTimeout = next.Shutdown.GracePeriod + ShutdownOptions.HostMargin;
     try
     {
         await host.RunAsync(cancellationToken);

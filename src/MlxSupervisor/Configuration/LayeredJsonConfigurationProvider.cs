@@ -10,6 +10,9 @@ public sealed class LayeredJsonConfigurationProvider(LayeredJsonConfigurationSou
 {
     private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
+    /// <summary>The files merged, in order; the settings watcher watches them.</summary>
+    public IReadOnlyList<string> Files => source.Files;
+
     public override void Load() => Data = Flatten(Merge(source.Files));
 
     /// <summary>Reads the files again; throws <see cref="SettingsException"/> and keeps the old data when one is bad.</summary>

@@ -14,4 +14,8 @@ public sealed class SupervisorOptions
     public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 
     public ShutdownOptions Shutdown { get; set; } = new();
+
+    public MemoryOptions Memory { get; set; } = new();
+
+    public StateOptions State { get; set; } = new();
 }

@@ -73,6 +73,10 @@ public sealed partial class ServerSupervisor
         [LoggerMessage(EventId = 17, EventName = "CircuitHalfOpen", Level = LogLevel.Warning, Message = "Circuit half-open: one trial start")]
         public static partial void CircuitHalfOpen(ILogger logger);
 
+        [LoggerMessage(EventId = 20, EventName = "CircuitReconfigured", Level = LogLevel.Information,
+            Message = "Circuit rebuilt from reloaded settings (FailureThreshold {Threshold}, SamplingWindow {Window} s, BreakDuration {Break} s): closed, earlier failures forgotten")]
+        public static partial void CircuitReconfigured(ILogger logger, int threshold, double window, double @break);
+
         [LoggerMessage(EventId = 18, EventName = "CircuitClosed", Level = LogLevel.Information, Message = "Circuit closed: restarts are back to normal")]
         public static partial void CircuitClosed(ILogger logger);
     }
