@@ -17,7 +17,9 @@ public sealed class RealSupervisor : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private Task? _running;
 
-    public RealSupervisor(IEnumerable<string> simArguments, Action<SupervisorOptions>? configure = null)
+    /// <param name="decorate">Wraps the real launcher, as the daemon does with its port check and state file.</param>
+    public RealSupervisor(IEnumerable<string> simArguments, Action<SupervisorOptions>? configure = null,
+        Func<IServerLauncher, IServerLauncher>? decorate = null)
     {
         Port = FreePort.Next();
         Options.Server.Command = Repo.SimServer;
@@ -36,7 +38,8 @@ public sealed class RealSupervisor : IAsyncDisposable
         configure?.Invoke(Options);
 
         _loggerFactory = LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
-        Launcher = new TrackingLauncher(new CliWrapServerLauncher(_loggerFactory, new LinuxProcessTable(), TimeProvider.System));
+        IServerLauncher launcher = new CliWrapServerLauncher(_loggerFactory, new LinuxProcessTable(), TimeProvider.System);
+        Launcher = new TrackingLauncher(decorate is null ? launcher : decorate(launcher));
         Supervisor = new ServerSupervisor(() => Options, Launcher, new HttpHealthProbe(HttpHealthProbe.CreateClient(), TimeProvider.System),
             TimeProvider.System, _loggerFactory.CreateLogger("MlxSupervisor.Supervisor"));
     }
