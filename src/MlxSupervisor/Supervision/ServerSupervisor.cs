@@ -49,7 +49,6 @@ public sealed partial class ServerSupervisor
         {
             while (true)
             {
-                UseCurrentCircuitSettings();
                 if (IsHeld)
                 {
                     Transition(SupervisorState.Stopped, "stopped by operator", s => s with { NextRestartAt = null });
@@ -62,6 +61,7 @@ public sealed partial class ServerSupervisor
                 if (failures > 0 && !await WaitBeforeRestartAsync(failures, refused, stoppingToken))
                     continue;
 
+                UseCurrentCircuitSettings();
                 // The first start is not a restart: its failure delays the next spawn but is not counted by the breaker.
                 var outcome = firstStart
                     ? await AttemptAsync(stoppingToken)
