@@ -58,7 +58,8 @@ public sealed class DaemonRun : IAsyncDisposable
 
     /// <summary>A config file for the simulated server on <paramref name="port"/>, with fast settings.</summary>
     public static string WriteConfig(TempDirectory dir, int port, string stateDirectory, IEnumerable<string> simArguments,
-        string grace = "00:00:02", string extraSections = "")
+        string grace = "00:00:02", string restart = """{ "InitialDelay": "00:00:00.100", "MaxDelay": "00:00:00.400", "ResetAfter": "00:00:02" }""",
+        string extraSections = "")
     {
         var args = string.Join(", ", new[] { "--port", port.ToString(CultureInfo.InvariantCulture) }.Concat(simArguments).Select(a => $"\"{a}\""));
         return dir.File("config.json", $$"""
@@ -68,7 +69,7 @@ public sealed class DaemonRun : IAsyncDisposable
                 "Server": { "Command": "{{Repo.SimServer}}", "Arguments": [ {{args}} ] },
                 "Health": { "Url": "http://127.0.0.1:{{port}}/health", "Interval": "00:00:00.100", "Timeout": "00:00:00.080",
                             "StartupProbeInterval": "00:00:00.020", "StartupTimeout": "00:00:20" },
-                "Restart": { "InitialDelay": "00:00:00.100", "MaxDelay": "00:00:00.400", "ResetAfter": "00:00:02" },
+                "Restart": {{restart}},
                 "CircuitBreaker": { "FailureThreshold": 1000, "SamplingWindow": "00:00:30", "BreakDuration": "00:00:01" },
                 "Shutdown": { "GracePeriod": "{{grace}}" }{{extraSections}}
               }
@@ -88,6 +89,7 @@ public sealed class DaemonRun : IAsyncDisposable
     public async Task<string> WaitForLine(string fragment, TimeSpan? within = null, int skip = 0)
     {
         var deadline = DateTime.UtcNow + (within ?? Timeouts.Wait);
+        DateTime? exitSeen = null;
         while (true)
         {
             var line = _lines.Skip(skip).FirstOrDefault(l => l.Contains(fragment, StringComparison.Ordinal));
@@ -96,6 +98,10 @@ public sealed class DaemonRun : IAsyncDisposable
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
                 throw new TimeoutException($"No line with '{fragment}' from daemon {Pid}:\n{Dump()}");
+            // An exited daemon writes nothing more once its pipes are drained; no need to wait out the bound.
+            exitSeen ??= _process.HasExited ? DateTime.UtcNow : null;
+            if (DateTime.UtcNow - exitSeen > TimeSpan.FromSeconds(1))
+                throw new InvalidOperationException($"Daemon {Pid} exited without a line with '{fragment}':\n{Dump()}");
             await _newLine.WaitAsync(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200));
         }
     }
