@@ -209,7 +209,7 @@ SERVICE_PATH=/opt/homebrew/bin:/opt/homebrew/sbin:/usr/local/bin:$TARGET_HOME/.p
 
 check_platform() {
   if [[ $OS != Darwin && $DRY_RUN == false ]]; then
-    die "mlx-supervisor installs as a launchd service, which needs macOS, and this is $OS; on Linux use deploy/systemd/mlx-supervisor.service (see docs/install.md), or preview the steps with --dry-run"
+    die "mlx-supervisor installs as a launchd service, which needs macOS, and this is $OS; on Linux use deploy/systemd/mlx-supervisor.service (see README.md), or preview the steps with --dry-run"
   fi
   # A dry run changes nothing, so it needs no privileges and may show either mode to anyone.
   [[ $DRY_RUN == false ]] || return 0

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MlxSupervisor.Configuration;
 using MlxSupervisor.Daemon;
+using MlxSupervisor.FrontDoor;
 using MlxSupervisor.Health;
 using MlxSupervisor.Memory;
 using MlxSupervisor.Process;
@@ -81,7 +82,8 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
         sp.GetRequiredService<IServerLauncher>(),
         sp.GetRequiredService<IHealthProbe>(),
         sp.GetRequiredService<TimeProvider>(),
-        sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Supervisor")));
+        sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Supervisor"),
+        sp.GetService<IServerActivity>()));
     builder.Services.AddSingleton(sp => new ServerMemoryGuard(sp.GetRequiredService<ServerSupervisor>(), sp.GetRequiredService<IServerMemoryReader>(),
         () => live.Current, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Memory")));
     builder.Services.AddHostedService<ReclaimPreviousServerService>();
@@ -90,6 +92,7 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
     if (builder.Configuration.Sources.OfType<LayeredJsonConfigurationSource>().Any(s => s.ReloadOnChange))
         builder.Services.AddHostedService(sp => new SettingsWatcher((IConfigurationRoot)builder.Configuration, live,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SettingsWatcher>>()));
+    builder.Services.AddFrontDoor(options);
 
     using var host = builder.Build();
     var settingsLogger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Settings");
@@ -99,6 +102,8 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
     live.Changed += (_, next) => hostOptions.ShutdownTimeout = next.Shutdown.GracePeriod + ShutdownOptions.HostMargin;
     try
     {
+        if (!await host.Services.OpenFrontDoorAsync(cancellationToken))
+            return ExitCodes.CannotListen;
         await host.RunAsync(cancellationToken);
     }
     finally

@@ -3,7 +3,7 @@ namespace MlxSupervisor.Configuration;
 /// <summary>How the server's health is probed: <c>Supervisor:Health</c>.</summary>
 public sealed class HealthOptions
 {
-    /// <value>Default: <c>http://127.0.0.1:8080/health</c>.</value>
+    /// <value>Default: <c>http://127.0.0.1:8081/health</c>, the server's private port behind the front door.</value>
     public string? Url { get; set; }
 
     /// <summary>Time between probes once the server is healthy.</summary>

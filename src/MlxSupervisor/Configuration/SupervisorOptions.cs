@@ -18,4 +18,6 @@ public sealed class SupervisorOptions
     public MemoryOptions Memory { get; set; } = new();
 
     public StateOptions State { get; set; } = new();
+
+    public ProxyOptions Proxy { get; set; } = new();
 }

@@ -56,6 +56,9 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
         // Polly refuses a sampling window under half a second (CircuitBreakerStrategyOptions.SamplingDuration).
         if (o.CircuitBreaker.SamplingWindow > TimeSpan.Zero && o.CircuitBreaker.SamplingWindow < TimeSpan.FromMilliseconds(500))
             yield return $"{Root}:CircuitBreaker:SamplingWindow '{o.CircuitBreaker.SamplingWindow:c}' is below the minimum of 00:00:00.5.";
+
+        foreach (var error in ProxyOptionsRules.Check(o))
+            yield return error;
     }
 
     private static IEnumerable<string> Positive(string key, TimeSpan value)

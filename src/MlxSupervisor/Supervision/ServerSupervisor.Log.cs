@@ -26,6 +26,12 @@ public sealed partial class ServerSupervisor
             Message = "Probe failed ({Failure}) but not counted as a strike: {Why}")]
         public static partial void StrikeWaived(ILogger logger, string failure, string why);
 
+        [LoggerMessage(EventId = 20, EventName = "Recovered", Level = LogLevel.Information, Message = "Server healthy again: strikes cleared")]
+        public static partial void Recovered(ILogger logger);
+
+        [LoggerMessage(EventId = 21, EventName = "SupervisionStopped", Level = LogLevel.Information, Message = "Supervision stopped: {Reason}")]
+        public static partial void SupervisionStopped(ILogger logger, string reason);
+
         [LoggerMessage(EventId = 6, EventName = "DeclaredDead", Level = LogLevel.Error,
             Message = "Server pid={Pid} declared dead after {Threshold} failed probes ({Failure})")]
         public static partial void DeclaredDead(ILogger logger, int pid, int threshold, string failure);

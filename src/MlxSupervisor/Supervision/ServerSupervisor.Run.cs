@@ -136,7 +136,10 @@ public sealed partial class ServerSupervisor
                 strikes.RecordSuccess();
                 Status.Update(s => s with { Health = new HealthSnapshot(_time.GetUtcNow(), 0, s.Health.LastError) });
                 if (wasUnhealthy)
+                {
+                    Log.Recovered(_logger);
                     Transition(SupervisorState.Running, "healthy again");
+                }
                 continue;
             }
 

@@ -51,6 +51,7 @@ public sealed partial class ServerSupervisor
             {
                 if (IsHeld)
                 {
+                    Log.SupervisionStopped(_logger, "stopped by operator; waiting for a start request");
                     Transition(SupervisorState.Stopped, "stopped by operator", s => s with { NextRestartAt = null });
                     await StartRequested.WaitAsync(stoppingToken);
                     ResetControlSignals();
@@ -91,6 +92,7 @@ public sealed partial class ServerSupervisor
         finally
         {
             await StopCurrentAsync("daemon shutting down");
+            Log.SupervisionStopped(_logger, "daemon shutting down");
             Transition(SupervisorState.Stopped, "daemon shutting down");
         }
     }

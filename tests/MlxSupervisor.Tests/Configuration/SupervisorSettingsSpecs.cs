@@ -27,7 +27,7 @@ public sealed class SupervisorSettingsSpecs
 
         o.Server.Command.Should().Be("mlx_lm.server");
         o.Server.Arguments.Should().Contain("--port");
-        o.Health.Url.Should().Be("http://127.0.0.1:8080/health");
+        o.Health.Url.Should().Be("http://127.0.0.1:8081/health");
         o.Health.Interval.Should().Be(TimeSpan.FromSeconds(10));
         o.Health.Timeout.Should().Be(TimeSpan.FromSeconds(5));
         o.Health.FailureThreshold.Should().Be(3);

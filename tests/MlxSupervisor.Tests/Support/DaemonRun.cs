@@ -71,7 +71,8 @@ public sealed class DaemonRun : IAsyncDisposable
                             "StartupProbeInterval": "00:00:00.020", "StartupTimeout": "00:00:20" },
                 "Restart": {{restart}},
                 "CircuitBreaker": { "FailureThreshold": 1000, "SamplingWindow": "00:00:30", "BreakDuration": "00:00:01" },
-                "Shutdown": { "GracePeriod": "{{grace}}" }{{extraSections}}
+                "Shutdown": { "GracePeriod": "{{grace}}" },
+                "Proxy": { "Listen": "http://127.0.0.1:{{FreePort.Next()}}" }{{extraSections}}
               }
             }
             """);

@@ -17,8 +17,9 @@ public sealed class RealSupervisor : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private Task? _running;
 
+    /// <param name="activity">What the supervisor learns of the server's work; the front door's statistics, when there is one.</param>
     /// <param name="decorate">Wraps the real launcher, as the daemon does with its port check and state file.</param>
-    public RealSupervisor(IEnumerable<string> simArguments, Action<SupervisorOptions>? configure = null,
+    public RealSupervisor(IEnumerable<string> simArguments, Action<SupervisorOptions>? configure = null, IServerActivity? activity = null,
         Func<IServerLauncher, IServerLauncher>? decorate = null)
     {
         Port = FreePort.Next();
@@ -41,7 +42,7 @@ public sealed class RealSupervisor : IAsyncDisposable
         IServerLauncher launcher = new CliWrapServerLauncher(_loggerFactory, new LinuxProcessTable(), TimeProvider.System);
         Launcher = new TrackingLauncher(decorate is null ? launcher : decorate(launcher));
         Supervisor = new ServerSupervisor(() => Options, Launcher, new HttpHealthProbe(HttpHealthProbe.CreateClient(), TimeProvider.System),
-            TimeProvider.System, _loggerFactory.CreateLogger("MlxSupervisor.Supervisor"));
+            TimeProvider.System, _loggerFactory.CreateLogger("MlxSupervisor.Supervisor"), activity);
     }
 
     public int Port { get; }
@@ -49,6 +50,9 @@ public sealed class RealSupervisor : IAsyncDisposable
     public SupervisorOptions Options { get; } = new();
 
     public CapturingLoggerProvider Logs { get; } = new();
+
+    /// <summary>Writes to <see cref="Logs"/>.</summary>
+    public ILoggerFactory Loggers => _loggerFactory;
 
     public TrackingLauncher Launcher { get; }
 

@@ -11,14 +11,14 @@ public sealed class SupervisorHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _running;
 
-    public SupervisorHarness(Action<SupervisorOptions>? configure = null)
+    public SupervisorHarness(Action<SupervisorOptions>? configure = null, IServerActivity? activity = null)
     {
         // Port 1 on loopback refuses at once, so the "wait until the port is free" step never waits.
         Options.Health.Url = "http://127.0.0.1:1/health";
         Options.Server.Command = "mlx_lm.server";
         configure?.Invoke(Options);
         Launcher = new FakeServerLauncher(Time);
-        Supervisor = new ServerSupervisor(() => Options, Launcher, Probe, Time, NullLogger.Instance);
+        Supervisor = new ServerSupervisor(() => Options, Launcher, Probe, Time, NullLogger.Instance, activity);
     }
 
     public SupervisorOptions Options { get; } = new();

@@ -1,0 +1,33 @@
+using System.Diagnostics.Metrics;
+using MlxSupervisor.Configuration;
+using MlxSupervisor.Supervision;
+
+namespace MlxSupervisor.FrontDoor;
+
+/// <summary>Wires the front door into the daemon's host.</summary>
+public static class FrontDoorServiceCollectionExtensions
+{
+    /// <summary>
+    /// With Proxy:Enabled, adds the front door and its statistics, which the supervisor reads as
+    /// <see cref="IServerActivity"/>. Call it after the supervisor's hosted service, so that at shutdown the front door
+    /// stops taking requests before the server is stopped.
+    /// </summary>
+    public static IServiceCollection AddFrontDoor(this IServiceCollection services, SupervisorOptions options)
+    {
+        if (!options.Proxy.Enabled)
+            return services;
+
+        services.AddMetrics();
+        services.AddSingleton(sp => new FrontDoorStatistics(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMeterFactory>()));
+        services.AddSingleton<IServerActivity>(sp => sp.GetRequiredService<FrontDoorStatistics>());
+        services.AddSingleton(sp => new FrontDoorServer(options, sp.GetRequiredService<ServerSupervisor>(),
+            sp.GetRequiredService<FrontDoorStatistics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService(sp => sp.GetRequiredService<FrontDoorServer>());
+        return services;
+    }
+
+    /// <summary>Binds the front door's port, if there is a front door, before the host starts.</summary>
+    /// <returns>False, after logging why, when the port cannot be bound.</returns>
+    public static Task<bool> OpenFrontDoorAsync(this IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetService<FrontDoorServer>() is { } frontDoor ? frontDoor.TryListenAsync(cancellationToken) : Task.FromResult(true);
+}

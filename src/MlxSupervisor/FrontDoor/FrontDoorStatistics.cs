@@ -1,0 +1,161 @@
+using System.Diagnostics.Metrics;
+using MlxSupervisor.Supervision;
+
+namespace MlxSupervisor.FrontDoor;
+
+/// <summary>
+/// The front door's counters: read as a <see cref="FrontDoorSnapshot"/> by the status endpoint, as
+/// <see cref="IServerActivity"/> by the supervisor (busy, not dead), and recorded on the "MlxSupervisor.FrontDoor" meter.
+/// Every method is a few interlocked operations: they run on each request, and some on each chunk of a stream.
+/// </summary>
+public sealed class FrontDoorStatistics : IServerActivity, IDisposable
+{
+    public const string MeterName = "MlxSupervisor.FrontDoor";
+
+    private static readonly double[] QueueWaitBuckets = [0.001, 0.01, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+    private readonly TimeProvider _time;
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+    private readonly Histogram<double> _queueWait;
+    private readonly Counter<long> _rejectedCounter;
+    private readonly Counter<long> _abandonedCounter;
+    private readonly Counter<long> _retriedCounter;
+    private readonly Counter<long> _failedCounter;
+    private readonly Counter<long> _stallCounter;
+    private readonly long[] _rejected = new long[Enum.GetValues<Rejection>().Length];
+
+    private int _inFlight;
+    private int _queued;
+    private int _waitingForServer;
+    private long _admitted;
+    private long _queueWaitTicks;
+    private long _longestQueueWaitTicks;
+    private long _abandoned;
+    private long _retried;
+    private long _failed;
+    private long _stalls;
+
+    // UtcTicks of the time provider; 0 = never.
+    private long _lastByteTicks;
+    private long _lastForwardTicks;
+
+    /// <param name="meterFactory">Null: the statistics own a meter of their own (tests).</param>
+    public FrontDoorStatistics(TimeProvider time, IMeterFactory? meterFactory = null)
+    {
+        _time = time;
+        _ownsMeter = meterFactory is null;
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _meter.CreateObservableUpDownCounter("mlxsup.frontdoor.in_flight", () => Volatile.Read(ref _inFlight), "{request}",
+            "Requests forwarded to the server and not yet finished.");
+        _meter.CreateObservableUpDownCounter("mlxsup.frontdoor.queued", () => Volatile.Read(ref _queued), "{request}",
+            "Requests waiting for their turn.");
+        _meter.CreateObservableUpDownCounter("mlxsup.frontdoor.waiting_for_server", () => Volatile.Read(ref _waitingForServer), "{request}",
+            "Requests whose turn has come, waiting for the server to be up.");
+        _queueWait = _meter.CreateHistogram("mlxsup.frontdoor.queue_wait", "s", "Time from arrival to forwarding, for admitted requests.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = QueueWaitBuckets });
+        _rejectedCounter = _meter.CreateCounter<long>("mlxsup.frontdoor.rejected", "{request}", "Requests answered with 429 or 503, by reason.");
+        _abandonedCounter = _meter.CreateCounter<long>("mlxsup.frontdoor.abandoned", "{request}", "Clients that left while queued.");
+        _retriedCounter = _meter.CreateCounter<long>("mlxsup.frontdoor.retried", "{request}",
+            "Requests sent again after the server refused or reset them before any byte reached the client.");
+        _failedCounter = _meter.CreateCounter<long>("mlxsup.frontdoor.failed", "{request}", "Requests that ended with a front door error or a cut stream.");
+        _stallCounter = _meter.CreateCounter<long>("mlxsup.frontdoor.stalls", "{stall}", "Restarts by the stall watchdog.");
+    }
+
+    public ServerActivitySnapshot Current => new(Volatile.Read(ref _inFlight), At(Volatile.Read(ref _lastByteTicks)));
+
+    /// <summary>The last sign of work: a byte from the server, or a request handed to it.</summary>
+    internal DateTimeOffset? LastProgressAt => At(Math.Max(Volatile.Read(ref _lastByteTicks), Volatile.Read(ref _lastForwardTicks)));
+
+    public FrontDoorSnapshot Snapshot()
+    {
+        var rejected = new Dictionary<Rejection, long>(_rejected.Length);
+        foreach (var reason in Enum.GetValues<Rejection>())
+            rejected[reason] = Volatile.Read(ref _rejected[(int)reason]);
+        return new FrontDoorSnapshot(
+            Volatile.Read(ref _inFlight),
+            Volatile.Read(ref _queued),
+            Volatile.Read(ref _waitingForServer),
+            Volatile.Read(ref _admitted),
+            TimeSpan.FromTicks(Volatile.Read(ref _queueWaitTicks)),
+            TimeSpan.FromTicks(Volatile.Read(ref _longestQueueWaitTicks)),
+            rejected,
+            Volatile.Read(ref _abandoned),
+            Volatile.Read(ref _retried),
+            Volatile.Read(ref _failed),
+            Volatile.Read(ref _stalls),
+            At(Volatile.Read(ref _lastByteTicks)));
+    }
+
+    internal void EnterQueue() => Interlocked.Increment(ref _queued);
+
+    internal void LeaveQueue() => Interlocked.Decrement(ref _queued);
+
+    internal void EnterServerWait() => Interlocked.Increment(ref _waitingForServer);
+
+    internal void LeaveServerWait() => Interlocked.Decrement(ref _waitingForServer);
+
+    internal void Admitted(TimeSpan waited)
+    {
+        Interlocked.Increment(ref _admitted);
+        Interlocked.Add(ref _queueWaitTicks, waited.Ticks);
+        var longest = Volatile.Read(ref _longestQueueWaitTicks);
+        while (waited.Ticks > longest)
+        {
+            var seen = Interlocked.CompareExchange(ref _longestQueueWaitTicks, waited.Ticks, longest);
+            if (seen == longest)
+                break;
+            longest = seen;
+        }
+        _queueWait.Record(waited.TotalSeconds);
+    }
+
+    internal void Rejected(Rejection reason)
+    {
+        Interlocked.Increment(ref _rejected[(int)reason]);
+        _rejectedCounter.Add(1, new KeyValuePair<string, object?>("reason", reason.Code()));
+    }
+
+    internal void Abandoned()
+    {
+        Interlocked.Increment(ref _abandoned);
+        _abandonedCounter.Add(1);
+    }
+
+    internal void ForwardStarted()
+    {
+        Volatile.Write(ref _lastForwardTicks, _time.GetUtcNow().UtcTicks);
+        Interlocked.Increment(ref _inFlight);
+    }
+
+    internal void ForwardEnded() => Interlocked.Decrement(ref _inFlight);
+
+    /// <summary>Bytes came from the server: response headers, or a chunk of the body.</summary>
+    internal void ServerSentBytes() => Volatile.Write(ref _lastByteTicks, _time.GetUtcNow().UtcTicks);
+
+    internal void Retried()
+    {
+        Interlocked.Increment(ref _retried);
+        _retriedCounter.Add(1);
+    }
+
+    internal void Failed()
+    {
+        Interlocked.Increment(ref _failed);
+        _failedCounter.Add(1);
+    }
+
+    internal void Stalled()
+    {
+        Interlocked.Increment(ref _stalls);
+        _stallCounter.Add(1);
+    }
+
+    public void Dispose()
+    {
+        if (_ownsMeter)
+            _meter.Dispose();
+    }
+
+    private static DateTimeOffset? At(long utcTicks) => utcTicks == 0 ? null : new DateTimeOffset(utcTicks, TimeSpan.Zero);
+}

@@ -1,0 +1,69 @@
+namespace MlxSupervisor.FrontDoor;
+
+/// <summary>
+/// Restarts a server that went quiet while requests were in flight. mlx_lm.server's /health keeps answering 200
+/// after its generation thread has died (mlx-lm issues #1672, #1909, #1834), so its clients hang and a health probe
+/// alone never notices. Progress is a byte from the server or a request handed to it.
+/// </summary>
+internal sealed partial class StallWatchdog : IDisposable
+{
+    private static readonly TimeSpan ShortestPeriod = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan LongestPeriod = TimeSpan.FromSeconds(1);
+
+    private readonly FrontDoorStatistics _stats;
+    private readonly TimeSpan _stallTimeout;
+    private readonly Action<string> _restart;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ITimer _timer;
+    private readonly Lock _lock = new();
+    private DateTimeOffset? _reportedStallSince;
+
+    /// <param name="restart">Restarts the server through the normal path; called once per stall, with the reason.</param>
+    public StallWatchdog(FrontDoorStatistics stats, TimeSpan stallTimeout, Action<string> restart, TimeProvider time, ILogger logger)
+    {
+        _stats = stats;
+        _stallTimeout = stallTimeout;
+        _restart = restart;
+        _time = time;
+        _logger = logger;
+        var period = CheckPeriod(stallTimeout);
+        _timer = time.CreateTimer(static self => ((StallWatchdog)self!).Check(), this, period, period);
+    }
+
+    /// <summary>How often progress is checked: a stall is seen at most this late.</summary>
+    internal static TimeSpan CheckPeriod(TimeSpan stallTimeout) => TimeSpan.FromTicks(Math.Clamp(stallTimeout.Ticks / 8, ShortestPeriod.Ticks, LongestPeriod.Ticks));
+
+    internal void Check()
+    {
+        var inFlight = _stats.Current.InFlight;
+        if (inFlight == 0 || _stats.LastProgressAt is not { } since)
+            return;
+        var quiet = _time.GetUtcNow() - since;
+        if (quiet < _stallTimeout)
+            return;
+
+        // Once per stall: the restart takes a while (graceful stop, backoff), and the requests stay in flight until
+        // their connections close. A byte or a newly forwarded request afterwards starts a new watch.
+        lock (_lock)
+        {
+            if (_reportedStallSince == since)
+                return;
+            _reportedStallSince = since;
+        }
+
+        Log.Stalled(_logger, inFlight, quiet.TotalSeconds, _stallTimeout.TotalSeconds);
+        _stats.Stalled();
+        _restart($"stalled: {inFlight} requests in flight and no byte from the server for {quiet.TotalSeconds:0.#} s " +
+            $"(Proxy:StallTimeout {_stallTimeout.TotalSeconds:0.###} s)");
+    }
+
+    public void Dispose() => _timer.Dispose();
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 40, EventName = "Stalled", Level = LogLevel.Error,
+            Message = "The server is wedged: {InFlight} requests in flight and no byte from it for {Quiet:0.#} s (Proxy:StallTimeout {StallTimeout} s); restarting it")]
+        public static partial void Stalled(ILogger logger, int inFlight, double quiet, double stallTimeout);
+    }
+}

@@ -1,0 +1,54 @@
+using FluentAssertions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using MlxSupervisor.Process;
+using MlxSupervisor.Supervision;
+using MlxSupervisor.Tests.Support;
+using Xunit;
+
+namespace MlxSupervisor.Tests.Supervision;
+
+public sealed class SupervisorHostedServiceSpecs
+{
+    private sealed class BrokenLauncher : IServerLauncher
+    {
+        public IServerProcess Start(ServerLaunchSpec spec) => throw new InvalidOperationException("a bug in the daemon");
+    }
+
+    private sealed class RecordingLifetime : IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public bool StopRequested { get; private set; }
+
+        public void StopApplication() => StopRequested = true;
+    }
+
+    [Fact(Timeout = Timeouts.UnitTestMs)]
+    public async Task A_supervisor_that_fails_stops_the_host_with_a_non_zero_exit_code_so_launchd_restarts_the_daemon()
+    {
+        await using var h = new SupervisorHarness();
+        var supervisor = new ServerSupervisor(() => h.Options, new BrokenLauncher(), h.Probe, h.Time, NullLogger.Instance);
+        var lifetime = new RecordingLifetime();
+        using var service = new SupervisorHostedService(supervisor, lifetime, NullLogger<SupervisorHostedService>.Instance);
+        var before = Environment.ExitCode;
+        try
+        {
+            await service.StartAsync(CancellationToken.None);
+            await service.ExecuteTask!.WaitAsync(Timeouts.Wait);
+
+            Environment.ExitCode.Should().Be(70);
+            lifetime.StopRequested.Should().BeTrue();
+            supervisor.Status.Current.State.Should().Be(SupervisorState.Stopped);
+        }
+        finally
+        {
+            // The exit code is process-wide: give the test host its own back.
+            Environment.ExitCode = before;
+        }
+    }
+}
