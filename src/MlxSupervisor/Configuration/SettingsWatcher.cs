@@ -10,10 +10,10 @@ using Microsoft.Extensions.Primitives;
 namespace MlxSupervisor.Configuration;
 
 /// <summary>
-/// Applies edits of appsettings.json and the --config file while the daemon runs. Health, Restart,
-/// CircuitBreaker, Shutdown and Memory (and the front door's limits) apply at once; Server and Health:Url apply
-/// at the next restart of the server, since the running one was started with the old ones; State applies when
-/// the daemon restarts. An edit that does not parse or validate is refused with the same lines as at start-up,
+/// Applies edits of appsettings.json and the --config file while the daemon runs. Health, Restart, Shutdown,
+/// Memory and the front door's limits (Proxy:MaxConcurrentRequests, QueueLimit, QueueTimeout, StallTimeout) apply
+/// at once, CircuitBreaker at the next start; Server and Health:Url apply at the next restart of the server, since
+/// the running one was started with the old ones; State, Proxy:Listen and Proxy:Enabled when the daemon restarts. An edit that does not parse or validate is refused with the same lines as at start-up,
 /// and the running settings stay.
 /// </summary>
 /// <remarks>
@@ -113,8 +113,14 @@ public sealed partial class SettingsWatcher : BackgroundService
             atRestart.Add("Health:Url");
         if (atRestart.Count > 0)
             Log.AtNextRestart(_logger, string.Join(", ", atRestart.Select(s => $"{SupervisorOptions.SectionName}:{s}")));
-        foreach (var section in changed.Intersect(DaemonRestartSections))
-            Log.AtDaemonRestart(_logger, $"{SupervisorOptions.SectionName}:{section}");
+        var atDaemonRestart = changed.Intersect(DaemonRestartSections).ToList();
+        // The front door's port is bound once; its limits apply at once (read per request by the front door).
+        if (previous.Proxy.Listen != next.Proxy.Listen)
+            atDaemonRestart.Add("Proxy:Listen");
+        if (previous.Proxy.Enabled != next.Proxy.Enabled)
+            atDaemonRestart.Add("Proxy:Enabled");
+        foreach (var key in atDaemonRestart)
+            Log.AtDaemonRestart(_logger, $"{SupervisorOptions.SectionName}:{key}");
         Reloaded?.Invoke(true);
         return true;
     }
