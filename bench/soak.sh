@@ -134,6 +134,7 @@ mkdir -p "$(dirname "$out")"
     echo "The issue asks for 30 minutes; this run is shorter, as the table's last row shows. Run \`bench/soak.sh\` for the full length."
   fi
   echo "t counts from the first healthy server."
+  if [ -n "${MALLOC_ARENA_MAX:-}" ]; then echo "The daemon ran with MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX."; fi
   echo
   echo "| t (s) | daemon RSS (MB) | open fds | threads | servers running | spawns so far | kills so far |"
   echo "|---:|---:|---:|---:|---:|---:|---:|"

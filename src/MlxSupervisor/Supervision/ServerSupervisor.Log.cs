@@ -65,7 +65,7 @@ public sealed partial class ServerSupervisor
         public static partial void Survivors(ILogger logger, int pid, string pids);
 
         [LoggerMessage(EventId = 14, EventName = "PortStillBusy", Level = LogLevel.Warning,
-            Message = "Port {Port} still accepts connections {Seconds} s after the server stopped; starting anyway")]
+            Message = "Port {Port} still accepts connections {Seconds} s after the server stopped; the next start names its holder and backs off while it stays")]
         public static partial void PortStillBusy(ILogger logger, int port, double seconds);
 
         [LoggerMessage(EventId = 15, EventName = "RestartScheduled", Level = LogLevel.Information,
