@@ -8,8 +8,10 @@ using MlxSupervisor.Daemon;
 using MlxSupervisor.FrontDoor;
 using MlxSupervisor.Health;
 using MlxSupervisor.Memory;
+using MlxSupervisor.Notify;
 using MlxSupervisor.Process;
 using MlxSupervisor.State;
+using MlxSupervisor.Status;
 using MlxSupervisor.Supervision;
 using Serilog;
 
@@ -32,9 +34,7 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
     }
     catch (SettingsException e)
     {
-        foreach (var error in e.Errors)
-            Console.Error.WriteLine($"mlx-supervisor: invalid settings: {error}");
-        return ExitCodes.InvalidConfig;
+        return DaemonSettings.ReportInvalid(e, Console.Error);
     }
 
     // One daemon per state directory; the lock lives as long as this process, and dies with it.
@@ -86,7 +86,10 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
         sp.GetService<IServerActivity>()));
     builder.Services.AddSingleton(sp => new ServerMemoryGuard(sp.GetRequiredService<ServerSupervisor>(), sp.GetRequiredService<IServerMemoryReader>(),
         () => live.Current, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Memory")));
-    builder.Services.AddHostedService<ReclaimPreviousServerService>();
+    builder.Services.AddSingleton<MlxSupervisor.Status.Metrics.IResidentMemoryReader>(sp => new StatusMemoryReader(sp.GetRequiredService<IServerMemoryReader>()));
+    builder.Services.AddStatusEndpoint(options.Status); // before the supervisor: see its doc
+    builder.Services.AddEventHooks(options.Notify);
+    builder.Services.AddHostedService<ReclaimPreviousServerService>(); // before the supervisor's first spawn
     builder.Services.AddHostedService<SupervisorHostedService>();
     builder.Services.AddHostedService<ServerMemoryGuardService>();
     if (builder.Configuration.Sources.OfType<LayeredJsonConfigurationSource>().Any(s => s.ReloadOnChange))

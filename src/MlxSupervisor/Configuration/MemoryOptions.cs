@@ -21,8 +21,10 @@ public sealed class MemoryOptions
     public string? MinFreeSystemMemory { get; set; }
 
     /// <summary>The limit in bytes; null when unset. Call only on validated options.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public long? MaxServerBytes => ByteSize.TryParse(MaxServerMemory, out var bytes) ? bytes : null;
 
     /// <summary>The warning threshold in bytes; null when unset. Call only on validated options.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public long? MinFreeSystemBytes => ByteSize.TryParse(MinFreeSystemMemory, out var bytes) ? bytes : null;
 }

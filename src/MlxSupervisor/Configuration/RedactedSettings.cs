@@ -4,9 +4,10 @@ using System.Text.Json.Nodes;
 namespace MlxSupervisor.Configuration;
 
 /// <summary>
-/// The effective settings as one line of JSON for the log, with secrets replaced: the value of every
-/// <c>Server:Environment</c> variable whose name holds TOKEN, KEY, SECRET or PASSWORD (HF_TOKEN, OPENAI_API_KEY...),
-/// and the value after a server argument whose flag does (<c>--api-key X</c>, <c>--hf-token=X</c>).
+/// The effective settings as one line of JSON for the log, with secrets replaced: the value of every key whose
+/// name holds TOKEN, KEY, SECRET or PASSWORD, wherever it sits (a <c>Server:Environment</c> variable such as HF_TOKEN
+/// or OPENAI_API_KEY, <c>Status:Token</c>), and in every argument list the value after a flag whose name does
+/// (<c>--api-key X</c>, <c>--hf-token=X</c>).
 /// </summary>
 public static class RedactedSettings
 {
@@ -18,17 +19,31 @@ public static class RedactedSettings
 
     public static string Describe(SupervisorOptions options)
     {
-        var json = JsonSerializer.SerializeToNode(options)!.AsObject();
-        if (json["Server"] is JsonObject server)
-        {
-            if (server["Environment"] is JsonObject environment)
-            {
-                foreach (var name in environment.Select(p => p.Key).Where(IsSecretName).ToList())
-                    environment[name] = Mask;
-            }
-            server["Arguments"] = new JsonArray([.. RedactArguments(options.Server.Arguments).Select(a => (JsonNode?)JsonValue.Create(a))]);
-        }
+        var json = JsonSerializer.SerializeToNode(options)!;
+        Redact(json);
         return json.ToJsonString();
+    }
+
+    private static void Redact(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, value) in obj.ToList())
+                {
+                    if (value is JsonValue { } scalar && scalar.GetValueKind() is JsonValueKind.String or JsonValueKind.Number && IsSecretName(name))
+                        obj[name] = Mask;
+                    else if (value is JsonArray list && name == "Arguments")
+                        obj[name] = new JsonArray([.. RedactArguments(list.Select(a => a?.ToString() ?? "")).Select(a => (JsonNode?)JsonValue.Create(a))]);
+                    else
+                        Redact(value);
+                }
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                    Redact(item);
+                break;
+        }
     }
 
     public static IReadOnlyList<string> RedactArguments(IEnumerable<string> arguments)

@@ -25,7 +25,8 @@ public sealed partial class SettingsWatcher : BackgroundService
     public static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);
 
     private static readonly string[] NextRestartSections = [nameof(SupervisorOptions.Server)];
-    private static readonly string[] DaemonRestartSections = [nameof(SupervisorOptions.State)];
+    private static readonly string[] DaemonRestartSections =
+        [nameof(SupervisorOptions.State), nameof(SupervisorOptions.Status), nameof(SupervisorOptions.Notify)];
 
     private readonly IConfigurationRoot _configuration;
     private readonly LiveSupervisorOptions _live;
@@ -120,10 +121,15 @@ public sealed partial class SettingsWatcher : BackgroundService
         if (previous.Proxy.Enabled != next.Proxy.Enabled)
             atDaemonRestart.Add("Proxy:Enabled");
         foreach (var key in atDaemonRestart)
-            Log.AtDaemonRestart(_logger, $"{SupervisorOptions.SectionName}:{key}");
+            Log.AtDaemonRestart(_logger, FullKey(key));
         Reloaded?.Invoke(true);
         return true;
     }
+
+    /// <summary>Status and Notify are top-level sections; the rest sit under Supervisor.</summary>
+    private static string FullKey(string key) => key is nameof(SupervisorOptions.Status) or nameof(SupervisorOptions.Notify)
+        ? key
+        : $"{SupervisorOptions.SectionName}:{key}";
 
     /// <summary>The names of the sections (Server, Health, ...) whose values differ.</summary>
     public static IReadOnlyList<string> ChangedSections(SupervisorOptions previous, SupervisorOptions next) =>

@@ -20,4 +20,10 @@ public sealed class SupervisorOptions
     public StateOptions State { get; set; } = new();
 
     public ProxyOptions Proxy { get; set; } = new();
+
+    /// <summary>The top-level <c>Status</c> section, bound beside this one by <see cref="SupervisorSettings.Load"/>.</summary>
+    public Status.StatusOptions Status { get; set; } = new();
+
+    /// <summary>The top-level <c>Notify</c> section, bound beside this one by <see cref="SupervisorSettings.Load"/>.</summary>
+    public Notify.NotifyOptions Notify { get; set; } = new();
 }

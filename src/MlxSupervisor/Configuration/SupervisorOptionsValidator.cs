@@ -57,7 +57,7 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
         if (o.CircuitBreaker.SamplingWindow > TimeSpan.Zero && o.CircuitBreaker.SamplingWindow < TimeSpan.FromMilliseconds(500))
             yield return $"{Root}:CircuitBreaker:SamplingWindow '{o.CircuitBreaker.SamplingWindow:c}' is below the minimum of 00:00:00.5.";
 
-        foreach (var error in ProxyOptionsRules.Check(o))
+        foreach (var error in ProxyOptionsRules.Check(o).Concat(Status.StatusOptionsChecks.Collect(o.Status)).Concat(Notify.NotifyOptionsChecks.Collect(o.Notify)))
             yield return error;
     }
 

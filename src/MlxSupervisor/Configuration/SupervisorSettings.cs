@@ -11,12 +11,19 @@ public static class SupervisorSettings
     public static SupervisorOptions Load(IConfiguration configuration)
     {
         var section = configuration.GetSection(SupervisorOptions.SectionName);
-        var errors = UnparsableScalars(section, typeof(SupervisorOptions)).ToList();
+        var status = configuration.GetSection(Status.StatusOptions.SectionName);
+        var notify = configuration.GetSection(Notify.NotifyOptions.SectionName);
+        var errors = UnparsableScalars(section, typeof(SupervisorOptions))
+            .Concat(UnparsableScalars(status, typeof(Status.StatusOptions)))
+            .Concat(UnparsableScalars(notify, typeof(Notify.NotifyOptions)))
+            .ToList();
         if (errors.Count > 0)
             throw new SettingsException(errors);
 
         var options = new SupervisorOptions();
         section.Bind(options);
+        status.Bind(options.Status);
+        notify.Bind(options.Notify);
         var result = new SupervisorOptionsValidator().Validate(null, options);
         if (result.Failed)
             throw new SettingsException(result.Failures.ToList());

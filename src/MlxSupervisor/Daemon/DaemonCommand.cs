@@ -18,6 +18,8 @@ public static class DaemonCommand
         };
         var root = new RootCommand("mlx-supervisor: keeps a local MLX API server alive.") { config, demo };
         root.SetAction((result, cancellationToken) => runDaemon(result.GetValue(config), result.GetValue(demo), cancellationToken));
+        foreach (var verb in Status.Cli.StatusCommands.Create())
+            root.Subcommands.Add(verb);
         return root;
     }
 }

@@ -32,6 +32,15 @@ public static class DaemonSettings
     /// <summary>MLXSUP_RELOAD_ON_CHANGE=0 turns the settings watcher off (tests that start many daemons spare inotify that way).</summary>
     public static bool ReloadOnChangeFromEnvironment() => Environment.GetEnvironmentVariable("MLXSUP_RELOAD_ON_CHANGE") is not ("0" or "false");
 
+    /// <summary>Prints one line per problem, as the daemon and <c>validate-config</c> both do.</summary>
+    /// <returns>The exit code for invalid settings.</returns>
+    public static int ReportInvalid(SettingsException e, TextWriter error)
+    {
+        foreach (var line in e.Errors)
+            error.WriteLine($"mlx-supervisor: invalid settings: {line}");
+        return ExitCodes.InvalidConfig;
+    }
+
     /// <summary>The folder the log files go to unless MLXSUP_LOG_DIR says otherwise.</summary>
     public static string DefaultLogDirectory() => OperatingSystem.IsMacOS()
         ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), "Library", "Logs", "MlxSupervisor")

@@ -8,7 +8,10 @@ public static class ExitCodes
     /// <summary>EX_SOFTWARE: the daemon itself failed.</summary>
     public const int Fault = Supervision.SupervisorHostedService.FaultExitCode;
 
-    /// <summary>EX_UNAVAILABLE: the front door cannot bind Proxy:Listen, usually because another process holds the port.</summary>
+    /// <summary>
+    /// EX_UNAVAILABLE: the front door cannot bind Proxy:Listen, or the status endpoint Status:Listen, usually because
+    /// another process holds the port.
+    /// </summary>
     public const int CannotListen = 69;
 
     /// <summary>EX_TEMPFAIL: another daemon holds the state directory.</summary>

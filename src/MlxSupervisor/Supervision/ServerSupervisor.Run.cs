@@ -90,6 +90,7 @@ public sealed partial class ServerSupervisor
                 return restartRequested.Result;
 
             var result = await probe;
+            ProbeCompleted?.Invoke(result);
             if (result.Healthy)
                 return null;
             Status.Update(s => s with { Health = s.Health with { LastError = result.Failure } });
@@ -127,6 +128,7 @@ public sealed partial class ServerSupervisor
             if (await Task.WhenAny(process.Exited, probe) == process.Exited)
                 return Failure(ExitedReason(process, ""));
             var result = await probe;
+            ProbeCompleted?.Invoke(result);
 
             // Registered before the result is published, for the same reason as in AttemptAsync.
             tick = Task.Delay(options.Interval, _time, stoppingToken);
@@ -201,11 +203,10 @@ public sealed partial class ServerSupervisor
 
         var grace = Options.Shutdown.GracePeriod;
         var wasRunning = !process.Exited.IsCompleted;
+        // A server that died on its own is still "stopping" until what it left behind is gone.
+        Transition(SupervisorState.Stopping, reason);
         if (wasRunning)
-        {
-            Transition(SupervisorState.Stopping, reason);
             Log.SigtermSent(_logger, process.Pid, grace.TotalSeconds, reason);
-        }
 
         var stop = await process.StopAsync(grace);
         if (wasRunning && stop.Killed)
@@ -215,7 +216,10 @@ public sealed partial class ServerSupervisor
         else if (stop.Killed || process.Exited.Result.ExitCode is null)
             Log.LeftoversStopped(_logger, process.Pid, stop.Killed ? "SIGKILL" : "SIGTERM", stop.Exit.Describe());
         if (stop.Survivors.Count > 0)
+        {
             Log.Survivors(_logger, process.Pid, string.Join(',', stop.Survivors));
+            Record("survivors", $"pid={process.Pid}: gave up waiting for {string.Join(',', stop.Survivors)}, which survived SIGKILL");
+        }
         Record("stopped", wasRunning
             ? $"pid={process.Pid} stopped by {(stop.Killed ? "SIGKILL" : "SIGTERM")} in {stop.Took.TotalSeconds:0.0} s, {stop.Exit.Describe()}"
             : $"pid={process.Pid} cleaned up");

@@ -37,6 +37,9 @@ public sealed partial class ServerSupervisor
 
     public SupervisorStatus Status { get; }
 
+    /// <summary>Raised after each health probe, on the supervisor's thread; for metrics, so handlers must be quick and not throw.</summary>
+    public event Action<HealthProbeResult>? ProbeCompleted;
+
     private SupervisorOptions Options => _options();
 
     /// <summary>Supervises until <paramref name="stoppingToken"/> fires, then stops the server gracefully.</summary>
@@ -66,13 +69,10 @@ public sealed partial class ServerSupervisor
                 // The first start is not a restart: its failure delays the next spawn but is not counted by the breaker.
                 var outcome = firstStart
                     ? await AttemptAsync(stoppingToken)
-                    : await _circuit.TryExecuteAsync(AttemptAsync, stoppingToken);
+                    : await _circuit.TryExecuteAsync(RestartAsync, stoppingToken);
                 refused = outcome is null;
                 if (outcome is null)
                     continue;
-
-                if (!firstStart)
-                    Status.Update(s => s with { Restarts = s.Restarts + 1 });
                 firstStart = false;
 
                 var endedByFailure = outcome.CountsAsFailure;
@@ -95,6 +95,13 @@ public sealed partial class ServerSupervisor
             Log.SupervisionStopped(_logger, "daemon shutting down");
             Transition(SupervisorState.Stopped, "daemon shutting down");
         }
+    }
+
+    /// <summary>A start after the first: counted as it begins, so the status shows it while the server loads.</summary>
+    private ValueTask<AttemptOutcome> RestartAsync(CancellationToken stoppingToken)
+    {
+        Status.Update(s => s with { Restarts = s.Restarts + 1 });
+        return AttemptAsync(stoppingToken);
     }
 
     /// <returns>False when an operator's stop ended the wait.</returns>

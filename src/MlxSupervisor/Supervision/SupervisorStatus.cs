@@ -18,6 +18,12 @@ public sealed class SupervisorStatus
 
     public SupervisorSnapshot Current => Volatile.Read(ref _current);
 
+    /// <summary>
+    /// Raised after each event is recorded, on the supervisor's thread: handlers must return at once (hand the
+    /// event to a queue) and must not throw, or they would stall or break supervision.
+    /// </summary>
+    public event Action<SupervisorEvent>? EventRecorded;
+
     public IReadOnlyList<SupervisorEvent> RecentEvents
     {
         get
@@ -47,6 +53,7 @@ public sealed class SupervisorStatus
                 _events.Dequeue();
             _events.Enqueue(e);
         }
+        EventRecorded?.Invoke(e);
     }
 
     /// <summary>Waits until the snapshot satisfies <paramref name="condition"/>.</summary>

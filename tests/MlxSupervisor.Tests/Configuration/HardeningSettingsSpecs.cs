@@ -79,10 +79,12 @@ public sealed class HardeningSettingsSpecs
         o.Server.Environment["MY_SECRET_THING"] = "s3";
         o.Server.Environment["MLX_CACHE"] = "/tmp/cache";
         o.Server.Arguments = ["--api-key", "sk-arg", "--hf-token=hf_arg", "--model", "qwen"];
+        o.Status.Token = "status-token";
+        o.Notify.Arguments = ["--password", "hook-pass"];
 
         var logged = RedactedSettings.Describe(o);
 
-        logged.Should().NotContainAny("hf_live_secret", "sk-secret", "hunter2", "s3\"", "sk-arg", "hf_arg");
+        logged.Should().NotContainAny("hf_live_secret", "sk-secret", "hunter2", "s3\"", "sk-arg", "hf_arg", "status-token", "hook-pass");
         logged.Should().Contain("\"HF_TOKEN\":\"***\"").And.Contain("\"MLX_CACHE\":\"/tmp/cache\"")
             .And.Contain("\"--api-key\",\"***\",\"--hf-token=***\",\"--model\",\"qwen\"");
         o.Server.Environment["HF_TOKEN"].Should().Be("hf_live_secret", "only the log line is redacted, not the settings");

@@ -11,7 +11,12 @@ public sealed class DaemonProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _stdout = new();
     private readonly ConcurrentQueue<string> _stderr = new();
 
-    public DaemonProcess(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? logDirectory = null)
+    /// <param name="ownStatusPort">
+    /// Gives the daemon's status endpoint a free port through Status__Listen, so daemons of parallel tests do not
+    /// fight over 8090; false leaves Status:Listen to the settings file.
+    /// </param>
+    public DaemonProcess(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? logDirectory = null,
+        bool ownStatusPort = true)
     {
         var start = new ProcessStartInfo(Repo.Daemon)
         {
@@ -27,6 +32,8 @@ public sealed class DaemonProcess : IAsyncDisposable
         // not watch its settings files.
         start.Environment["Supervisor__State__Directory"] = System.IO.Path.Combine(LogDirectory, "state");
         start.Environment["MLXSUP_RELOAD_ON_CHANGE"] = "0";
+        if (ownStatusPort)
+            start.Environment["Status__Listen"] = $"http://127.0.0.1:{FreePort.Next()}";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             start.Environment[key] = value;
 

@@ -1,0 +1,153 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MlxSupervisor.Status.Metrics;
+using MlxSupervisor.Supervision;
+using OpenTelemetry.Metrics;
+
+namespace MlxSupervisor.Status;
+
+/// <summary>
+/// The control endpoint: its own small Kestrel web host on <c>Status:Listen</c>, beside (not instead of) the
+/// daemon's generic host, so the daemon stays a worker and the front door can run its own listener the same way.
+/// It reads only <see cref="SupervisorStatus"/> and asks the supervisor through its public requests.
+/// </summary>
+public sealed partial class StatusServer : IAsyncDisposable
+{
+    /// <summary>Every Meter of this program: the supervisor's own and the front door's.</summary>
+    public const string MeterPrefix = "MlxSupervisor";
+
+    private readonly StatusOptions _options;
+    private readonly ServerSupervisor _supervisor;
+    private readonly SupervisorMetrics _metrics;
+    private readonly RestartTimeline _timeline;
+    private readonly IResidentMemoryReader _memory;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
+    private readonly IFrontDoorFigures? _frontDoor;
+    private readonly ILogger _logger;
+    private WebApplication? _app;
+
+    public StatusServer(StatusOptions options, ServerSupervisor supervisor, SupervisorMetrics metrics, RestartTimeline timeline,
+        IResidentMemoryReader memory, ILoggerFactory loggerFactory, TimeProvider time, IFrontDoorFigures? frontDoor = null)
+    {
+        _options = options;
+        _supervisor = supervisor;
+        _metrics = metrics;
+        _timeline = timeline;
+        _memory = memory;
+        _loggerFactory = loggerFactory;
+        _time = time;
+        _frontDoor = frontDoor;
+        _logger = loggerFactory.CreateLogger("MlxSupervisor.Status");
+    }
+
+    /// <summary>Where it listens once started; the real port when Status:Listen asked for port 0.</summary>
+    public Uri? Address { get; private set; }
+
+    /// <exception cref="StatusListenException">The address cannot be bound.</exception>
+    /// <exception cref="Configuration.SettingsException">The token file cannot be read.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!ListenAddress.TryParse(_options.Listen, out var listen))
+            throw new InvalidOperationException($"Status:Listen '{_options.Listen}' was not validated");
+        var token = StatusToken.Load(_options);
+
+        var app = Build(listen, token);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or AddressInUseException)
+        {
+            await app.DisposeAsync();
+            throw new StatusListenException(listen, Describe(e), e);
+        }
+
+        _app = app;
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        Address = bound is not null ? new Uri(bound) : listen;
+        Log.Listening(_logger, Address.ToString().TrimEnd('/'), token is null ? "off: no Status:Token or Status:TokenFile" : "on");
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is { } app)
+            await app.StopAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.DisposeAsync();
+        }
+    }
+
+    private WebApplication Build(Uri listen, StatusToken? token)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "mlx-supervisor",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseKestrelCore().UseUrls(listen.ToString());
+        builder.Services.AddRoutingCore();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new FrontDoor.DaemonLoggerProvider(_loggerFactory));
+
+        // The web host's own "Hosting failed to start" comes with a stack trace; a taken port is reported in one
+        // line by StatusHostedService instead.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        builder.Services.AddSingleton<IHostLifetime, NoHostLifetime>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(MeterPrefix + "*")
+            .AddView(instrument => IsAnotherSupervisors(instrument) ? MetricStreamConfiguration.Drop : null)
+            .AddPrometheusExporter(prometheus =>
+            {
+                // Each scrape sees the figures of that moment; the default 300 ms cache would hide a change from a quick re-scrape.
+                prometheus.ScrapeResponseCacheDurationMilliseconds = 0;
+                prometheus.ScopeInfoEnabled = false;
+                prometheus.TargetInfoEnabled = false;
+            }));
+
+        var app = builder.Build();
+        StatusEndpoints.Map(app, Document);
+        ControlEndpoints.Map(app, _supervisor, token, _logger);
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    /// <summary>
+    /// A process runs one daemon, but the tests run several supervisors side by side; OpenTelemetry listens to
+    /// Meters by name, so each endpoint keeps only its own supervisor's instruments.
+    /// </summary>
+    private bool IsAnotherSupervisors(System.Diagnostics.Metrics.Instrument instrument) =>
+        instrument.Meter.Name == SupervisorMetrics.MeterName && !ReferenceEquals(instrument.Meter, _metrics.Meter);
+
+    private StatusDocument Document()
+    {
+        var snapshot = _supervisor.Status.Current;
+        var memory = snapshot.Pid is { } pid ? _memory.ResidentBytes(pid) : null;
+        return StatusDocument.From(snapshot, _supervisor.Status.RecentEvents, _timeline.Recent, _time.GetUtcNow(), memory,
+            _frontDoor?.Current, SupervisorMetrics.Version);
+    }
+
+    private static string Describe(Exception e) =>
+        e is AddressInUseException || e.InnerException is AddressInUseException
+            ? "the address is already in use (is another mlx-supervisor running?)"
+            : (e.InnerException ?? e).Message;
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 500, EventName = "StatusListening", Level = LogLevel.Information,
+            Message = "Status endpoint on {Address} (page at /, JSON at /status, Prometheus at /metrics; control requests {Control})")]
+        public static partial void Listening(ILogger logger, string address, string control);
+    }
+}
