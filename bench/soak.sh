@@ -32,12 +32,20 @@ trap cleanup EXIT
 echo "soak: building the daemon (Release)"
 dotnet build src/MlxSupervisor -c Release -o "$work/bin" -v quiet -nologo >/dev/null
 
-# A port nothing listens on.
-port=0
-for candidate in $(seq 20000 20 40000 | shuf -n 50); do
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
-done
-[ "$port" -ne 0 ] || { echo "soak: no free port found" >&2; exit 1; }
+# Ports nothing listens on: the server's, the front door's and the status endpoint's.
+free_port() {
+  local candidate
+  for candidate in $(seq 20000 7 45000 | shuf -n 100); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then echo "$candidate"; return 0; fi
+  done
+  echo "soak: no free port found" >&2
+  exit 1
+}
+port=$(free_port)
+proxy_port=$port
+while [ "$proxy_port" = "$port" ]; do proxy_port=$(free_port); done
+status_port=$port
+while [ "$status_port" = "$port" ] || [ "$status_port" = "$proxy_port" ]; do status_port=$(free_port); done
 
 cat >"$work/config.json" <<JSON
 {
@@ -48,8 +56,10 @@ cat >"$work/config.json" <<JSON
     "Health": { "Url": "http://127.0.0.1:$port/health", "Interval": "00:00:01", "Timeout": "00:00:00.500",
                 "StartupProbeInterval": "00:00:00.250", "StartupTimeout": "00:00:30" },
     "Restart": { "InitialDelay": "00:00:01", "MaxDelay": "00:00:10", "ResetAfter": "00:00:10" },
-    "Shutdown": { "GracePeriod": "00:00:05" }
-  }
+    "Shutdown": { "GracePeriod": "00:00:05" },
+    "Proxy": { "Listen": "http://127.0.0.1:$proxy_port" }
+  },
+  "Status": { "Listen": "http://127.0.0.1:$status_port" }
 }
 JSON
 
