@@ -73,7 +73,8 @@ public sealed class DaemonRun : IAsyncDisposable
                 "CircuitBreaker": { "FailureThreshold": 1000, "SamplingWindow": "00:00:30", "BreakDuration": "00:00:01" },
                 "Shutdown": { "GracePeriod": "{{grace}}" },
                 "Proxy": { "Listen": "http://127.0.0.1:{{FreePort.Next()}}" }{{extraSections}}
-              }
+              },
+              "Status": { "Listen": "http://127.0.0.1:{{FreePort.Next()}}" }
             }
             """);
     }
