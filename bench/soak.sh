@@ -110,11 +110,14 @@ while :; do
   kill -0 "$daemon" 2>/dev/null || { echo "soak: the daemon died" >&2; cat "$work/daemon.out" >&2; exit 1; }
   if [ "$now" -ge "$next_sample" ]; then
     rss=$(status_field "$daemon" VmRSS)
+    anon=$(status_field "$daemon" RssAnon)
+    file=$(status_field "$daemon" RssFile)
+    shmem=$(status_field "$daemon" RssShmem)
     threads=$(status_field "$daemon" Threads)
     fds=$(find "/proc/$daemon/fd" -mindepth 1 -maxdepth 1 | wc -l)
     servers=$(children_of "$daemon" | wc -l)
     started=$(grep -c "Started pid=" "$work/daemon.out" || true)
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$now" "$rss" "$fds" "$threads" "$servers" "$started" "$kills" >>"$samples"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$now" "$rss" "$fds" "$threads" "$servers" "$started" "$kills" "$anon" "$file" "$shmem" >>"$samples"
     printf 'soak: t=%4ss rss=%s kB fds=%s threads=%s servers=%s spawns=%s kills=%s\n' "$now" "$rss" "$fds" "$threads" "$servers" "$started" "$kills"
     next_sample=$((next_sample + sample_every))
   fi
@@ -146,21 +149,24 @@ mkdir -p "$(dirname "$out")"
   echo "t counts from the first healthy server."
   if [ -n "${MALLOC_ARENA_MAX:-}" ]; then echo "The daemon ran with MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX."; fi
   echo
-  echo "| t (s) | daemon RSS (MB) | open fds | threads | servers running | spawns so far | kills so far |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|"
-  awk -F'\t' '{ printf "| %d | %.1f | %d | %d | %d | %d | %d |\n", $1, $2 / 1024, $3, $4, $5, $6, $7 }' "$samples"
+  echo "RSS is split as /proc/PID/status splits it: anonymous memory (the GC heap and native allocations), file-backed"
+  echo "pages (the runtime and assemblies as far as they have been touched) and shared memory (the JIT's code, double-mapped)."
+  echo
+  echo "| t (s) | daemon RSS (MB) | anon | file | shmem (JIT code) | open fds | threads | servers running | spawns so far | kills so far |"
+  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  awk -F'\t' '{ printf "| %d | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %d |\n", $1, $2 / 1024, $8 / 1024, $9 / 1024, $10 / 1024, $3, $4, $5, $6, $7 }' "$samples"
   echo
   awk -F'\t' '
     NR == 1 { r0 = $2; f0 = $3; t0 = $4 }
-    NR == 3 { r2 = $2; f2 = $3; t2 = $4 }
+    NR == 2 { s2 = $1; r2 = $2; f2 = $3; t2 = $4; a2 = $8 }
     { if (NR == 1 || $2 < rmin) rmin = $2; if (NR == 1 || $2 > rmax) rmax = $2
       if (NR == 1 || $3 < fmin) fmin = $3; if (NR == 1 || $3 > fmax) fmax = $3
       if (NR == 1 || $4 < tmin) tmin = $4; if (NR == 1 || $4 > tmax) tmax = $4
-      rl = $2; fl = $3; tl = $4 }
+      rl = $2; fl = $3; tl = $4; al = $8 }
     END {
-      printf "- Daemon RSS: %.1f MB at the start, %.1f MB after the first minute, %.1f MB at the end (min %.1f, max %.1f).\n", r0/1024, r2/1024, rl/1024, rmin/1024, rmax/1024
-      printf "- Open descriptors: %d at the start, %d after the first minute, %d at the end (min %d, max %d).\n", f0, f2, fl, fmin, fmax
-      printf "- Threads: %d at the start, %d after the first minute, %d at the end (min %d, max %d).\n", t0, t2, tl, tmin, tmax
+      printf "- Daemon RSS: %.1f MB at the start, %.1f MB at t=%d s, %.1f MB at the end (min %.1f, max %.1f); anonymous memory was %.1f MB at t=%d s and %.1f MB at the end.\n", r0/1024, r2/1024, s2, rl/1024, rmin/1024, rmax/1024, a2/1024, s2, al/1024
+      printf "- Open descriptors: %d at the start, %d at t=%d s, %d at the end (min %d, max %d).\n", f0, f2, s2, fl, fmin, fmax
+      printf "- Threads: %d at the start, %d at t=%d s, %d at the end (min %d, max %d).\n", t0, t2, s2, tl, tmin, tmax
     }' "$samples"
   echo "- At the end the daemon, one server and its helper made $processes_at_end processes (3 expected); after SIGTERM the daemon exited with code $code and left $leftover processes behind."
 } >"$out"

@@ -1,11 +1,8 @@
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.FileProviders.Physical;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Primitives;
 
 namespace MlxSupervisor.Configuration;
 
@@ -53,12 +50,7 @@ public sealed partial class SettingsWatcher : BackgroundService
         try
         {
             foreach (var folder in _files.Files.GroupBy(Path.GetDirectoryName))
-            {
-                var provider = new PhysicalFileProvider(folder.Key!, ExclusionFilters.None);
-                watches.Add(provider);
-                foreach (var file in folder)
-                    watches.Add(ChangeToken.OnChange(() => provider.Watch(Path.GetFileName(file)), () => _changed.Release()));
-            }
+                watches.Add(Watch(folder.Key!, [.. folder.Select(file => Path.GetFileName(file))]));
 
             while (true)
             {
@@ -78,6 +70,35 @@ public sealed partial class SettingsWatcher : BackgroundService
             foreach (var watch in watches)
                 watch.Dispose();
         }
+    }
+
+    /// <summary>
+    /// One watcher per folder, on that folder alone: PhysicalFileProvider would watch the folder's whole subtree,
+    /// which for a --config file in a home directory means an inotify watch on every folder below it. Saving by
+    /// rename (vim, most editors) shows as Created or Renamed, hence every kind of event on the names counts.
+    /// </summary>
+    private FileSystemWatcher Watch(string folder, string[] names)
+    {
+        var watcher = new FileSystemWatcher(folder)
+        {
+            IncludeSubdirectories = false,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
+        };
+        void OnEvent(string? name)
+        {
+            if (name is not null && names.Contains(Path.GetFileName(name), StringComparer.Ordinal))
+                _changed.Release();
+        }
+        watcher.Changed += (_, e) => OnEvent(e.Name);
+        watcher.Created += (_, e) => OnEvent(e.Name);
+        watcher.Deleted += (_, e) => OnEvent(e.Name);
+        watcher.Renamed += (_, e) =>
+        {
+            OnEvent(e.Name);
+            OnEvent(e.OldName);
+        };
+        watcher.EnableRaisingEvents = true;
+        return watcher;
     }
 
     /// <summary>Reads the files again and swaps the settings if they validate.</summary>

@@ -75,7 +75,9 @@ public sealed class SettingsReloadSpecs : IDisposable
             var serving = await supervisor.Status.WaitForAsync(s => s.State == SupervisorState.Running, new CancellationTokenSource(Timeouts.Wait).Token);
 
             var atEdit = probe.Probes;
-            File.WriteAllText(user, UserSettings(port, "00:00:00.100", "00:00:00.080"));
+            // Saved the way most editors save: a new file renamed over the old one.
+            File.WriteAllText(user + ".swp", UserSettings(port, "00:00:00.100", "00:00:00.080"));
+            File.Move(user + ".swp", user, overwrite: true);
             (await reloaded.Task.WaitAsync(Timeouts.Wait)).Should().BeTrue(_logs.Dump());
             var applied = DateTime.UtcNow;
             // Fifteen probes at the old 1 s interval take at least 14 s; at 100 ms they come in well under half that.
