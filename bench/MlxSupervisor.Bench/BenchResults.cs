@@ -16,4 +16,5 @@ internal sealed record BenchResults(
     ScheduleResult Schedule,
     IReadOnlyList<FootprintResult> Footprint,
     IReadOnlyList<FloodRun> Flood,
-    FrontDoorResult? FrontDoor);
+    FrontDoorResult? FrontDoor,
+    IReadOnlyList<string>? Notes = null);

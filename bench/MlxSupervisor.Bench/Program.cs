@@ -22,6 +22,8 @@ if (args.Contains("--help"))
                        measure another build: the folder holding its mlx-supervisor and mlx-sim-server
           --report-from FILE
                        measure nothing: draw the report and the charts again from a run's benchmarks.json
+          --report-from FILE --remeasure-front-door
+                       measure the front door again (e.g. after other builds swamped it) into that run's figures
         needs supervisord (Debian: apt-get install -y supervisor)
         """);
     return 0;
@@ -32,6 +34,22 @@ if (Option("--report-from") is { } from)
     // Draws the report and the charts again from a run's benchmarks.json, beside it unless --out says otherwise.
     var saved = await ResultsFile.ReadAsync(from);
     var target = Option("--out") is { } o ? Path.GetFullPath(o) : Path.GetDirectoryName(Path.GetFullPath(from))!;
+    if (args.Contains("--remeasure-front-door"))
+    {
+        // Only when other people's builds swamped the front-door scenario: measures it again, and the report says so.
+        var again = new FrontDoorScenario(BenchPaths.Discover(Option("--daemon-bin")), saved.Settings);
+        var when = DateTimeOffset.UtcNow.ToString("HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var i in Enumerable.Range(0, saved.Load.Marks.Count).Where(i => saved.Load.Marks[i].When.EndsWith(" front door", StringComparison.Ordinal)))
+            saved.Load.Marks[i] = saved.Load.Marks[i] with { When = saved.Load.Marks[i].When + " (first attempt, discarded)" };
+        saved.Load.Mark($"before front door, measured again at {when}");
+        var door = await again.RunAsync();
+        saved.Load.Mark($"after front door, measured again at {when}");
+        saved = saved with
+        {
+            FrontDoor = door,
+            Notes = [.. saved.Notes ?? [], $"The front-door section was measured again at {when}, apart from the rest of the run: the first attempt ran while other builds pushed the load average above the core count."],
+        };
+    }
     await WriteReportAsync(saved, target);
     return 0;
 }

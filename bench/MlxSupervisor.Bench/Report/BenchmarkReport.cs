@@ -107,6 +107,8 @@ internal static partial class BenchmarkReport
         foreach (var (when, value) in r.Load.Marks)
             load.Row(when, value);
         md.AppendLine(load.ToString());
+        foreach (var note in r.Notes ?? [])
+            md.AppendLine($"**Note.** {note}").AppendLine();
         var busy = BusyScenarios(r).ToList();
         if (busy.Count > 0)
             md.AppendLine($"**Measured while the machine was busier than it has cores** (1-minute load above {r.Machine.Cores}, before or after): {string.Join("; ", busy)}. Take those figures with more salt than the others.").AppendLine();
@@ -118,7 +120,8 @@ internal static partial class BenchmarkReport
     {
         if (!double.TryParse(r.Machine.Cores, System.Globalization.CultureInfo.InvariantCulture, out var cores))
             yield break;
-        foreach (var scenario in r.Load.Marks.Where(m => m.When.StartsWith("before ", StringComparison.Ordinal)).Select(m => m.When["before ".Length..]))
+        foreach (var scenario in r.Load.Marks.Where(m => m.When.StartsWith("before ", StringComparison.Ordinal) && !m.When.EndsWith("discarded)", StringComparison.Ordinal))
+                     .Select(m => m.When["before ".Length..]))
         {
             var peak = r.Load.Marks.Where(m => m.When == $"before {scenario}" || m.When == $"after {scenario}")
                 .Max(m => double.Parse(m.Load.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
