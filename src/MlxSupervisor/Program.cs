@@ -7,8 +7,10 @@ using MlxSupervisor.Configuration;
 using MlxSupervisor.Daemon;
 using MlxSupervisor.FrontDoor;
 using MlxSupervisor.Health;
+using MlxSupervisor.Memory;
 using MlxSupervisor.Notify;
 using MlxSupervisor.Process;
+using MlxSupervisor.State;
 using MlxSupervisor.Status;
 using MlxSupervisor.Supervision;
 using Serilog;
@@ -27,13 +29,33 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
     SupervisorOptions options;
     try
     {
-        DaemonSettings.AddLayers(builder.Configuration, configPath, demo);
+        DaemonSettings.AddLayers(builder.Configuration, configPath, demo, DaemonSettings.ReloadOnChangeFromEnvironment());
         options = SupervisorSettings.Load(builder.Configuration);
     }
     catch (SettingsException e)
     {
         return DaemonSettings.ReportInvalid(e, Console.Error);
     }
+
+    // One daemon per state directory; the lock lives as long as this process, and dies with it.
+    var stateDirectory = StateOptions.Resolve(options.State.Directory);
+    InstanceLock? instanceLock;
+    try
+    {
+        instanceLock = InstanceLock.TryAcquire(stateDirectory, out var holder);
+        if (instanceLock is null)
+        {
+            Console.Error.WriteLine($"mlx-supervisor: another daemon ({holder}) is already running with the state directory {stateDirectory}; exiting");
+            return ExitCodes.AlreadyRunning;
+        }
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    {
+        Console.Error.WriteLine($"mlx-supervisor: invalid settings: {SupervisorOptions.SectionName}:State:Directory '{stateDirectory}' cannot be used: {e.Message}");
+        return ExitCodes.InvalidConfig;
+    }
+    using var heldLock = instanceLock;
+    var live = new LiveSupervisorOptions(options);
 
     builder.Services.AddSerilog((_, logger) => logger.ReadFrom.Configuration(builder.Configuration));
     builder.Services.AddSystemd();
@@ -44,21 +66,43 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
     });
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<IProcessTable>(OperatingSystem.IsMacOS() ? new MacProcessTable() : new LinuxProcessTable());
-    builder.Services.AddSingleton<IServerLauncher, CliWrapServerLauncher>();
+    builder.Services.AddSingleton(live);
+    builder.Services.AddSingleton<IServerMemoryReader>(sp => OperatingSystem.IsMacOS()
+        ? new MacServerMemoryReader(sp.GetRequiredService<IProcessTable>())
+        : new LinuxServerMemoryReader(sp.GetRequiredService<IProcessTable>()));
+    builder.Services.AddSingleton(new ServerStateFile(stateDirectory));
+    builder.Services.AddSingleton<IServerLauncher>(sp => new RecordingLauncher(
+        new PortCheckingLauncher(ActivatorUtilities.CreateInstance<CliWrapServerLauncher>(sp), () => live.Current),
+        sp.GetRequiredService<ServerStateFile>(), sp.GetRequiredService<IProcessTable>(), sp.GetRequiredService<TimeProvider>()));
+    builder.Services.AddSingleton(sp => new PreviousServerReclaimer(sp.GetRequiredService<ServerStateFile>(), sp.GetRequiredService<IProcessTable>(),
+        sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.State")));
     builder.Services.AddSingleton<IHealthProbe>(sp => new HttpHealthProbe(HttpHealthProbe.CreateClient(), sp.GetRequiredService<TimeProvider>()));
     builder.Services.AddSingleton(sp => new ServerSupervisor(
-        () => options,
+        () => live.Current,
         sp.GetRequiredService<IServerLauncher>(),
         sp.GetRequiredService<IHealthProbe>(),
         sp.GetRequiredService<TimeProvider>(),
         sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Supervisor"),
         sp.GetService<IServerActivity>()));
+    builder.Services.AddSingleton(sp => new ServerMemoryGuard(sp.GetRequiredService<ServerSupervisor>(), sp.GetRequiredService<IServerMemoryReader>(),
+        () => live.Current, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Memory")));
+    builder.Services.AddSingleton<MlxSupervisor.Status.Metrics.IResidentMemoryReader>(sp => new StatusMemoryReader(sp.GetRequiredService<IServerMemoryReader>()));
     builder.Services.AddStatusEndpoint(options.Status); // before the supervisor: see its doc
     builder.Services.AddEventHooks(options.Notify);
+    builder.Services.AddHostedService<ReclaimPreviousServerService>(); // before the supervisor's first spawn
     builder.Services.AddHostedService<SupervisorHostedService>();
+    builder.Services.AddHostedService<ServerMemoryGuardService>();
+    if (builder.Configuration.Sources.OfType<LayeredJsonConfigurationSource>().Any(s => s.ReloadOnChange))
+        builder.Services.AddHostedService(sp => new SettingsWatcher((IConfigurationRoot)builder.Configuration, live,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SettingsWatcher>>()));
     builder.Services.AddFrontDoor(options);
 
     using var host = builder.Build();
+    var settingsLogger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Settings");
+    StartupLog.Settings(settingsLogger, stateDirectory, RedactedSettings.Describe(options));
+    var hostOptions = host.Services.GetRequiredService<IOptions<HostOptions>>().Value;
+    // The host reads ShutdownTimeout when it stops, so a reloaded grace period is honoured by the host too.
+    live.Changed += (_, next) => hostOptions.ShutdownTimeout = next.Shutdown.GracePeriod + ShutdownOptions.HostMargin;
     try
     {
         if (!await host.Services.OpenFrontDoorAsync(cancellationToken))

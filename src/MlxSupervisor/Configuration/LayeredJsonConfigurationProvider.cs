@@ -8,7 +8,16 @@ namespace MlxSupervisor.Configuration;
 /// <summary>Loads and merges the files of a <see cref="LayeredJsonConfigurationSource"/>.</summary>
 public sealed class LayeredJsonConfigurationProvider(LayeredJsonConfigurationSource source) : ConfigurationProvider
 {
-    private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    // A repeated key is refused while parsing; JsonObject would otherwise throw an ArgumentException at first use.
+    private static readonly JsonDocumentOptions Lenient = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        AllowDuplicateProperties = false,
+    };
+
+    /// <summary>The files merged, in order; the settings watcher watches them.</summary>
+    public IReadOnlyList<string> Files => source.Files;
 
     public override void Load() => Data = Flatten(Merge(source.Files));
 

@@ -14,5 +14,8 @@ public sealed class LayeredJsonConfigurationSource(IReadOnlyList<string> files) 
 {
     public IReadOnlyList<string> Files { get; } = files;
 
+    /// <summary>Whether the daemon watches <see cref="Files"/> and applies edits while it runs (see <see cref="SettingsWatcher"/>).</summary>
+    public bool ReloadOnChange { get; init; }
+
     public IConfigurationProvider Build(IConfigurationBuilder builder) => new LayeredJsonConfigurationProvider(this);
 }

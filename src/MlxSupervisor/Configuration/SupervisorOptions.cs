@@ -15,6 +15,10 @@ public sealed class SupervisorOptions
 
     public ShutdownOptions Shutdown { get; set; } = new();
 
+    public MemoryOptions Memory { get; set; } = new();
+
+    public StateOptions State { get; set; } = new();
+
     public ProxyOptions Proxy { get; set; } = new();
 
     /// <summary>The top-level <c>Status</c> section, bound beside this one by <see cref="SupervisorSettings.Load"/>.</summary>

@@ -38,7 +38,11 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
             .Concat(Positive("CircuitBreaker:BreakDuration", o.CircuitBreaker.BreakDuration))
             .Concat(Positive("Shutdown:GracePeriod", o.Shutdown.GracePeriod))
             .Concat(AtLeastOne("Health:FailureThreshold", o.Health.FailureThreshold))
-            .Concat(AtLeastOne("CircuitBreaker:FailureThreshold", o.CircuitBreaker.FailureThreshold)))
+            .Concat(AtLeastOne("CircuitBreaker:FailureThreshold", o.CircuitBreaker.FailureThreshold))
+            .Concat(Positive("Memory:Interval", o.Memory.Interval))
+            .Concat(AtLeastOne("Memory:Samples", o.Memory.Samples))
+            .Concat(SizeOrUnset("Memory:MaxServerMemory", o.Memory.MaxServerMemory))
+            .Concat(SizeOrUnset("Memory:MinFreeSystemMemory", o.Memory.MinFreeSystemMemory)))
         {
             yield return error;
         }
@@ -61,6 +65,12 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
     {
         if (value <= TimeSpan.Zero)
             yield return $"{Root}:{key} '{value:c}' must be a positive time span (hh:mm:ss).";
+    }
+
+    private static IEnumerable<string> SizeOrUnset(string key, string? value)
+    {
+        if (!string.IsNullOrWhiteSpace(value) && !ByteSize.TryParse(value, out _))
+            yield return $"{Root}:{key} '{value}' is not a size; write it like \"100GB\" or \"512MB\", or leave it out for no limit.";
     }
 
     private static IEnumerable<string> AtLeastOne(string key, int value)

@@ -11,7 +11,8 @@ public static class DaemonSettings
 
     /// <summary>Adds the layers to <paramref name="configuration"/>.</summary>
     /// <exception cref="SettingsException">A file is missing or not JSON.</exception>
-    public static void AddLayers(IConfigurationBuilder configuration, string? userConfig, bool demo)
+    /// <param name="reloadOnChange">Watch the files and apply edits while running; off in tests but the one that proves it.</param>
+    public static void AddLayers(IConfigurationBuilder configuration, string? userConfig, bool demo, bool reloadOnChange = false)
     {
         var files = new List<string> { Path.Combine(AppContext.BaseDirectory, DefaultsFile) };
         if (demo)
@@ -19,7 +20,7 @@ public static class DaemonSettings
         if (userConfig is not null)
             files.Add(Path.GetFullPath(userConfig));
 
-        configuration.Add(new LayeredJsonConfigurationSource(files));
+        configuration.Add(new LayeredJsonConfigurationSource(files) { ReloadOnChange = reloadOnChange });
         if (demo)
         {
             // The simulated server is built beside the daemon; its path is only known at run time.
@@ -27,6 +28,9 @@ public static class DaemonSettings
         }
         configuration.AddEnvironmentVariables();
     }
+
+    /// <summary>MLXSUP_RELOAD_ON_CHANGE=0 turns the settings watcher off (tests that start many daemons spare inotify that way).</summary>
+    public static bool ReloadOnChangeFromEnvironment() => Environment.GetEnvironmentVariable("MLXSUP_RELOAD_ON_CHANGE") is not ("0" or "false");
 
     /// <summary>Prints one line per problem, as the daemon and <c>validate-config</c> both do.</summary>
     /// <returns>The exit code for invalid settings.</returns>

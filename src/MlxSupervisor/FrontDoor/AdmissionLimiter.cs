@@ -16,36 +16,74 @@ namespace MlxSupervisor.FrontDoor;
 /// </remarks>
 internal sealed class AdmissionLimiter : PartitionedRateLimiter<HttpContext>
 {
-    private readonly ConcurrencyLimiter _permits;
+    private readonly Func<ProxyOptions> _options;
     private readonly SupervisorStatus _status;
     private readonly FrontDoorStatistics _stats;
     private readonly TimeProvider _time;
-    private readonly TimeSpan _queueTimeout;
     private readonly CancellationToken _shutdown;
+    private readonly Lock _lock = new();
+    private readonly List<ConcurrencyLimiter> _retired = [];
+    private ConcurrencyLimiter _permits;
+    private (int Permits, int Queue) _permitsFor;
 
     public AdmissionLimiter(ProxyOptions options, SupervisorStatus status, FrontDoorStatistics stats, TimeProvider time, CancellationToken shutdown)
+        : this(() => options, status, stats, time, shutdown)
     {
-        _permits = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-        {
-            PermitLimit = options.MaxConcurrentRequests,
-            QueueLimit = options.QueueLimit,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
+    }
+
+    /// <param name="options">Read at each request, so reloaded limits apply at once (issue 6).</param>
+    public AdmissionLimiter(Func<ProxyOptions> options, SupervisorStatus status, FrontDoorStatistics stats, TimeProvider time, CancellationToken shutdown)
+    {
+        _options = options;
+        _permitsFor = (options().MaxConcurrentRequests, options().QueueLimit);
+        _permits = NewPermits(_permitsFor);
         _status = status;
         _stats = stats;
         _time = time;
-        _queueTimeout = options.QueueTimeout;
         _shutdown = shutdown;
     }
 
-    public override RateLimiterStatistics? GetStatistics(HttpContext resource) => _permits.GetStatistics();
+    private TimeSpan QueueTimeout => _options().QueueTimeout;
+
+    private static ConcurrencyLimiter NewPermits((int Permits, int Queue) limits) => new(new ConcurrencyLimiterOptions
+    {
+        PermitLimit = limits.Permits,
+        QueueLimit = limits.Queue,
+        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+    });
+
+    /// <summary>
+    /// The permits for new requests. A ConcurrencyLimiter cannot change its limits, so reloaded ones get a new one:
+    /// requests already admitted or queued finish on the old one, which is kept (not disposed, which would fail its
+    /// waiters) until the front door closes. Until they have, the server may briefly see both limits' worth.
+    /// </summary>
+    private ConcurrencyLimiter Permits
+    {
+        get
+        {
+            var options = _options();
+            var wanted = (options.MaxConcurrentRequests, options.QueueLimit);
+            lock (_lock)
+            {
+                if (wanted != _permitsFor)
+                {
+                    _retired.Add(_permits);
+                    _permits = NewPermits(wanted);
+                    _permitsFor = wanted;
+                }
+                return _permits;
+            }
+        }
+    }
+
+    public override RateLimiterStatistics? GetStatistics(HttpContext resource) => Permits.GetStatistics();
 
     /// <summary>The fast path: a free permit and a server that is up. Anything else goes on to AcquireAsync.</summary>
     protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount)
     {
         if (!_status.Current.IsServing || _shutdown.IsCancellationRequested)
             return NotYetLease.Instance;
-        var lease = _permits.AttemptAcquire(permitCount);
+        var lease = Permits.AttemptAcquire(permitCount);
         if (lease.IsAcquired)
             _stats.Admitted(TimeSpan.Zero);
         return lease;
@@ -60,14 +98,14 @@ internal sealed class AdmissionLimiter : PartitionedRateLimiter<HttpContext>
             return Refusals.ShuttingDown();
 
         var arrived = _time.GetTimestamp();
-        using var deadline = new CancellationTokenSource(_queueTimeout, _time);
+        using var deadline = new CancellationTokenSource(QueueTimeout, _time);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token, _shutdown);
 
         RateLimitLease lease;
         _stats.EnterQueue();
         try
         {
-            lease = await _permits.AcquireAsync(permitCount, wait.Token);
+            lease = await Permits.AcquireAsync(permitCount, wait.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -126,15 +164,19 @@ internal sealed class AdmissionLimiter : PartitionedRateLimiter<HttpContext>
     protected override void Dispose(bool disposing)
     {
         if (disposing)
-            _permits.Dispose();
+        {
+            foreach (var permits in _retired.Append(_permits))
+                permits.Dispose();
+        }
         base.Dispose(disposing);
     }
 
     protected override async ValueTask DisposeAsyncCore()
     {
-        await _permits.DisposeAsync();
+        foreach (var permits in _retired.Append(_permits))
+            await permits.DisposeAsync();
         await base.DisposeAsyncCore();
     }
 
-    private RejectedLease TimedOut() => _shutdown.IsCancellationRequested ? Refusals.ShuttingDown() : Refusals.QueueTimeout(_queueTimeout);
+    private RejectedLease TimedOut() => _shutdown.IsCancellationRequested ? Refusals.ShuttingDown() : Refusals.QueueTimeout(QueueTimeout);
 }

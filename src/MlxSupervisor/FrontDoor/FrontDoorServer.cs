@@ -20,6 +20,7 @@ public sealed partial class FrontDoorServer : IHostedLifecycleService, IAsyncDis
     internal static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(2);
 
     private readonly ProxyOptions _options;
+    private readonly Func<ProxyOptions> _limits;
     private readonly ServerSupervisor _supervisor;
     private readonly FrontDoorStatistics _stats;
     private readonly TimeProvider _time;
@@ -35,9 +36,13 @@ public sealed partial class FrontDoorServer : IHostedLifecycleService, IAsyncDis
     private StallWatchdog? _watchdog;
 
     /// <param name="options">Validated settings: Proxy:Listen is an address Kestrel can bind, Health:Url is the server's.</param>
-    public FrontDoorServer(SupervisorOptions options, ServerSupervisor supervisor, FrontDoorStatistics stats, TimeProvider time, ILoggerFactory loggerFactory)
+    /// <param name="live">The settings in force, when they can be reloaded: Proxy:MaxConcurrentRequests, QueueLimit,
+    /// QueueTimeout and StallTimeout then apply at once; Proxy:Listen and Enabled stay as the front door was opened.</param>
+    public FrontDoorServer(SupervisorOptions options, ServerSupervisor supervisor, FrontDoorStatistics stats, TimeProvider time, ILoggerFactory loggerFactory,
+        Func<SupervisorOptions>? live = null)
     {
         _options = options.Proxy;
+        _limits = live is null ? () => options.Proxy : () => live().Proxy;
         _supervisor = supervisor;
         _stats = stats;
         _time = time;
@@ -83,7 +88,7 @@ public sealed partial class FrontDoorServer : IHostedLifecycleService, IAsyncDis
 
         lock (_lock)
             _app = app;
-        _watchdog = new StallWatchdog(_stats, _options.StallTimeout, reason => _supervisor.RequestRestart(reason, countsAsFailure: true), _time,
+        _watchdog = new StallWatchdog(_stats, () => _limits().StallTimeout, reason => _supervisor.RequestRestart(reason, countsAsFailure: true), _time,
             _logger);
         Log.Listening(_logger, _listen.OriginalString, _upstreamPrefix, _options.MaxConcurrentRequests, _options.QueueLimit);
         return true;
@@ -111,7 +116,7 @@ public sealed partial class FrontDoorServer : IHostedLifecycleService, IAsyncDis
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.AddFilter("System", LogLevel.Warning);
 
-        _limiter = new AdmissionLimiter(_options, _supervisor.Status, _stats, _time, _shutdown.Token);
+        _limiter = new AdmissionLimiter(_limits, _supervisor.Status, _stats, _time, _shutdown.Token);
         builder.Services.AddMetrics();
         builder.Services.AddHttpForwarder();
         builder.Services.AddRateLimiter(limits =>

@@ -21,7 +21,8 @@ public static class FrontDoorServiceCollectionExtensions
         services.AddSingleton(sp => new FrontDoorStatistics(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMeterFactory>()));
         services.AddSingleton<IServerActivity>(sp => sp.GetRequiredService<FrontDoorStatistics>());
         services.AddSingleton(sp => new FrontDoorServer(options, sp.GetRequiredService<ServerSupervisor>(),
-            sp.GetRequiredService<FrontDoorStatistics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<FrontDoorStatistics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetService<LiveSupervisorOptions>() is { } live ? () => live.Current : null));
         services.AddHostedService(sp => sp.GetRequiredService<FrontDoorServer>());
         return services;
     }

@@ -11,7 +11,8 @@ internal sealed partial class StallWatchdog : IDisposable
     private static readonly TimeSpan LongestPeriod = TimeSpan.FromSeconds(1);
 
     private readonly FrontDoorStatistics _stats;
-    private readonly TimeSpan _stallTimeout;
+    private readonly Func<TimeSpan> _stallTimeoutNow;
+    private TimeSpan _period;
     private readonly Action<string> _restart;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -21,14 +22,20 @@ internal sealed partial class StallWatchdog : IDisposable
 
     /// <param name="restart">Restarts the server through the normal path; called once per stall, with the reason.</param>
     public StallWatchdog(FrontDoorStatistics stats, TimeSpan stallTimeout, Action<string> restart, TimeProvider time, ILogger logger)
+        : this(stats, () => stallTimeout, restart, time, logger)
+    {
+    }
+
+    /// <param name="stallTimeout">Read at each check, so a reloaded Proxy:StallTimeout applies at once (issue 6).</param>
+    public StallWatchdog(FrontDoorStatistics stats, Func<TimeSpan> stallTimeout, Action<string> restart, TimeProvider time, ILogger logger)
     {
         _stats = stats;
-        _stallTimeout = stallTimeout;
+        _stallTimeoutNow = stallTimeout;
         _restart = restart;
         _time = time;
         _logger = logger;
-        var period = CheckPeriod(stallTimeout);
-        _timer = time.CreateTimer(static self => ((StallWatchdog)self!).Check(), this, period, period);
+        _period = CheckPeriod(stallTimeout());
+        _timer = time.CreateTimer(static self => ((StallWatchdog)self!).Check(), this, _period, _period);
     }
 
     /// <summary>How often progress is checked: a stall is seen at most this late.</summary>
@@ -36,11 +43,18 @@ internal sealed partial class StallWatchdog : IDisposable
 
     internal void Check()
     {
+        var stallTimeout = _stallTimeoutNow();
+        var period = CheckPeriod(stallTimeout);
+        if (period != _period)
+        {
+            _period = period;
+            _timer.Change(period, period);
+        }
         var inFlight = _stats.Current.InFlight;
         if (inFlight == 0 || _stats.LastProgressAt is not { } since)
             return;
         var quiet = _time.GetUtcNow() - since;
-        if (quiet < _stallTimeout)
+        if (quiet < stallTimeout)
             return;
 
         // Once per stall: the restart takes a while (graceful stop, backoff), and the requests stay in flight until
@@ -52,10 +66,10 @@ internal sealed partial class StallWatchdog : IDisposable
             _reportedStallSince = since;
         }
 
-        Log.Stalled(_logger, inFlight, quiet.TotalSeconds, _stallTimeout.TotalSeconds);
+        Log.Stalled(_logger, inFlight, quiet.TotalSeconds, stallTimeout.TotalSeconds);
         _stats.Stalled();
         _restart($"stalled: {inFlight} requests in flight and no byte from the server for {quiet.TotalSeconds:0.#} s " +
-            $"(Proxy:StallTimeout {_stallTimeout.TotalSeconds:0.###} s)");
+            $"(Proxy:StallTimeout {stallTimeout.TotalSeconds:0.###} s)");
     }
 
     public void Dispose() => _timer.Dispose();

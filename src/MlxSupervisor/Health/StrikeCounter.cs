@@ -20,4 +20,7 @@ public sealed class StrikeCounter(int threshold)
     }
 
     public void RecordSuccess() => Strikes = 0;
+
+    /// <summary>The same strikes counted against a new threshold, after a reload changed it.</summary>
+    public StrikeCounter WithThreshold(int threshold) => new(threshold) { Strikes = Strikes };
 }

@@ -24,6 +24,7 @@ internal sealed class CliWrapServerProcess : IServerProcess
     private readonly CancellationTokenSource _pipes;
     private readonly IProcessTable _processTable;
     private readonly TimeProvider _time;
+    private List<(int Pid, long StartTime)> _outsideGroup = [];
 
     public CliWrapServerProcess(CommandTask<CommandResult> command, ServerOutput output, CancellationTokenSource pipes,
         IProcessTable processTable, TimeProvider time)
@@ -98,24 +99,52 @@ internal sealed class CliWrapServerProcess : IServerProcess
             await Task.WhenAny(_command.Task, Task.Delay(PipeDrainBound, _time));
             exit = exit with { ExitCode = await TryGetExitCodeAsync() };
         }
-        return new StopOutcome(killed, took, exit, _processTable.LiveMembers(Pid));
+        return new StopOutcome(killed, took, exit, Remaining());
     }
 
     private void SignalGroup(int signal)
     {
+        if (signal == Signals.SIGTERM && !Exited.IsCompleted)
+            _outsideGroup = FindOutsideGroup();
+
         // A negative pid signals the whole group; ESRCH means it is already empty. The server is signalled by
         // pid as well in case it had not yet called setpgid when the signal was sent.
         NativeMethods.Kill(-Pid, signal);
         if (!Exited.IsCompleted)
             NativeMethods.Kill(Pid, signal);
+        foreach (var pid in LiveOutsideGroup())
+            NativeMethods.Kill(pid, signal);
     }
+
+    /// <summary>
+    /// The group misses a descendant that called setsid() or setpgid() itself. While the server lives such a
+    /// process is still found by walking its parent links, so the stop walks them once and remembers each one
+    /// with its start time. After the server has died the links lead to init and the walk finds nothing: only
+    /// PR_SET_CHILD_SUBREAPER (Linux only, and it makes the daemon the reaper of every descendant) could keep
+    /// them, and MLX servers do not leave their group, so that case is left to the group alone.
+    /// </summary>
+    private List<(int Pid, long StartTime)> FindOutsideGroup()
+    {
+        var members = _processTable.LiveMembers(Pid);
+        return [.. _processTable.Descendants(Pid)
+            .Where(pid => !members.Contains(pid))
+            .Select(pid => (pid, _processTable.Identify(pid)?.StartTime))
+            .Where(p => p.StartTime is not null)
+            .Select(p => (p.pid, p.StartTime!.Value))];
+    }
+
+    /// <summary>The remembered escapees that still run as the same process (a reused pid is left alone).</summary>
+    private IEnumerable<int> LiveOutsideGroup() =>
+        _outsideGroup.Where(p => _processTable.Identify(p.Pid)?.StartTime == p.StartTime).Select(p => p.Pid);
+
+    private IReadOnlyList<int> Remaining() => [.. _processTable.LiveMembers(Pid).Concat(LiveOutsideGroup())];
 
     private async Task<bool> WaitUntilGoneAsync(TimeSpan bound)
     {
         var deadline = _time.GetTimestamp() + (long)(bound.TotalSeconds * _time.TimestampFrequency);
         while (true)
         {
-            if (Exited.IsCompleted && _processTable.LiveMembers(Pid).Count == 0)
+            if (Exited.IsCompleted && Remaining().Count == 0)
                 return true;
             if (_time.GetTimestamp() >= deadline)
                 return false;

@@ -9,4 +9,10 @@ internal interface IProcessTable
 
     /// <summary>Whether <paramref name="pid"/> still runs; a zombie does not.</summary>
     bool IsRunning(int pid);
+
+    /// <summary>The start time and command line of <paramref name="pid"/>; null when it is gone or a zombie.</summary>
+    ProcessIdentity? Identify(int pid);
+
+    /// <summary>Every live process below <paramref name="pid"/> in the parent tree, whatever its group.</summary>
+    IReadOnlyList<int> Descendants(int pid);
 }

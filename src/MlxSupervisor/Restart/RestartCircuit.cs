@@ -17,10 +17,12 @@ public sealed class RestartCircuit
     private readonly ResiliencePipeline<AttemptOutcome> _pipeline;
     private readonly CircuitBreakerStateProvider _state = new();
     private readonly TimeProvider _time;
+    private readonly (int Threshold, TimeSpan Window, TimeSpan Break) _settings;
 
     public RestartCircuit(CircuitBreakerOptions options, TimeProvider time)
     {
         _time = time;
+        _settings = (options.FailureThreshold, options.SamplingWindow, options.BreakDuration);
         _pipeline = new ResiliencePipelineBuilder<AttemptOutcome> { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<AttemptOutcome>
             {
@@ -50,6 +52,11 @@ public sealed class RestartCircuit
             })
             .Build();
     }
+
+    /// <summary>Whether this circuit was built from settings equal to <paramref name="options"/>. Polly's breaker
+    /// cannot be reconfigured, so a reload that changes them builds a new circuit.</summary>
+    public bool Uses(CircuitBreakerOptions options) =>
+        _settings == (options.FailureThreshold, options.SamplingWindow, options.BreakDuration);
 
     /// <summary>Raised on the thread that caused the change, before the attempt's outcome is returned.</summary>
     public event Action<CircuitTransition>? Transitioned;

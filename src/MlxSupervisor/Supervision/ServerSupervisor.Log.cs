@@ -65,7 +65,7 @@ public sealed partial class ServerSupervisor
         public static partial void Survivors(ILogger logger, int pid, string pids);
 
         [LoggerMessage(EventId = 14, EventName = "PortStillBusy", Level = LogLevel.Warning,
-            Message = "Port {Port} still accepts connections {Seconds} s after the server stopped; starting anyway")]
+            Message = "Port {Port} still accepts connections {Seconds} s after the server stopped; the next start names its holder and backs off while it stays")]
         public static partial void PortStillBusy(ILogger logger, int port, double seconds);
 
         [LoggerMessage(EventId = 15, EventName = "RestartScheduled", Level = LogLevel.Information,
@@ -78,6 +78,10 @@ public sealed partial class ServerSupervisor
 
         [LoggerMessage(EventId = 17, EventName = "CircuitHalfOpen", Level = LogLevel.Warning, Message = "Circuit half-open: one trial start")]
         public static partial void CircuitHalfOpen(ILogger logger);
+
+        [LoggerMessage(EventId = 20, EventName = "CircuitReconfigured", Level = LogLevel.Information,
+            Message = "Circuit rebuilt from reloaded settings (FailureThreshold {Threshold}, SamplingWindow {Window} s, BreakDuration {Break} s): closed, earlier failures forgotten")]
+        public static partial void CircuitReconfigured(ILogger logger, int threshold, double window, double @break);
 
         [LoggerMessage(EventId = 18, EventName = "CircuitClosed", Level = LogLevel.Information, Message = "Circuit closed: restarts are back to normal")]
         public static partial void CircuitClosed(ILogger logger);

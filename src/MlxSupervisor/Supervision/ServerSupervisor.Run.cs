@@ -44,7 +44,7 @@ public sealed partial class ServerSupervisor
 
         // The watch's first tick and the stability timer are registered before Running is published, so
         // whoever reacts to Running (a test advancing fake time, say) finds them already running.
-        _watch = WatchAsync(process, stoppingToken);
+        _watch = WatchAsync(process, new Uri(options.Health.Url!), stoppingToken);
         var stable = Task.Delay(options.Restart.ResetAfter, _time, stoppingToken);
         var healthyAfter = _time.GetUtcNow() - process.StartedAt;
         Log.Healthy(_logger, process.Pid, healthyAfter.TotalSeconds);
@@ -106,7 +106,8 @@ public sealed partial class ServerSupervisor
 
     /// <summary>Probes every Interval until the server exits, is declared dead, or a restart is requested.</summary>
     /// <returns>Why this life of the server ended.</returns>
-    private async Task<RestartRequest> WatchAsync(IServerProcess process, CancellationToken stoppingToken)
+    /// <param name="url">The URL the server was started for; a reloaded Health:Url applies at the next restart.</param>
+    private async Task<RestartRequest> WatchAsync(IServerProcess process, Uri url, CancellationToken stoppingToken)
     {
         var restartRequested = CurrentRestartSignal().Task;
         var strikes = new StrikeCounter(Options.Health.FailureThreshold);
@@ -121,7 +122,9 @@ public sealed partial class ServerSupervisor
             await tick;
 
             var options = Options.Health;
-            var probe = _probe.ProbeAsync(new Uri(options.Url!), options.Timeout, stoppingToken);
+            if (options.FailureThreshold != strikes.Threshold)
+                strikes = strikes.WithThreshold(options.FailureThreshold); // A reload applies at once, strikes so far kept.
+            var probe = _probe.ProbeAsync(url, options.Timeout, stoppingToken);
             if (await Task.WhenAny(process.Exited, probe) == process.Exited)
                 return Failure(ExitedReason(process, ""));
             var result = await probe;

@@ -18,7 +18,7 @@ public sealed partial class ServerSupervisor
     private readonly IHealthProbe _probe;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly RestartCircuit _circuit;
+    private RestartCircuit _circuit;
     private readonly IServerActivity _activity;
 
     public ServerSupervisor(Func<SupervisorOptions> options, IServerLauncher launcher, IHealthProbe probe, TimeProvider time, ILogger logger,
@@ -65,6 +65,7 @@ public sealed partial class ServerSupervisor
                 if (failures > 0 && !await WaitBeforeRestartAsync(failures, refused, stoppingToken))
                     continue;
 
+                UseCurrentCircuitSettings();
                 // The first start is not a restart: its failure delays the next spawn but is not counted by the breaker.
                 var outcome = firstStart
                     ? await AttemptAsync(stoppingToken)
@@ -128,6 +129,25 @@ public sealed partial class ServerSupervisor
         await (woke == waiting ? waiting : Task.CompletedTask);
         Status.Update(s => s with { NextRestartAt = null });
         return !IsHeld;
+    }
+
+    /// <summary>
+    /// After a reload changed <c>CircuitBreaker</c>, the next start runs through a new circuit built from the new
+    /// settings. It starts closed with an empty window: a circuit that was open when the edit came stays open
+    /// until its current break ends (that wait is already under way), and the failures counted under the old
+    /// settings are forgotten, since the edit is how an operator says "try again with these".
+    /// </summary>
+    private void UseCurrentCircuitSettings()
+    {
+        var options = Options.CircuitBreaker;
+        if (_circuit.Uses(options))
+            return;
+        _circuit.Transitioned -= OnCircuitTransition;
+        _circuit = new RestartCircuit(options, _time);
+        _circuit.Transitioned += OnCircuitTransition;
+        Log.CircuitReconfigured(_logger, options.FailureThreshold, options.SamplingWindow.TotalSeconds, options.BreakDuration.TotalSeconds);
+        Record("circuit-reconfigured", "circuit rebuilt from reloaded settings: closed, nothing counted");
+        Status.Update(s => s with { Circuit = "Closed", CircuitReopensAt = null });
     }
 
     private void OnCircuitTransition(CircuitTransition t)

@@ -41,7 +41,7 @@ public sealed class RealServerSupervisionSpecs
 
         var strikes = s.Logs.Lines.Where(l => l.Contains("Strike ", StringComparison.Ordinal)).Take(3).ToList();
         strikes.Should().HaveCount(3);
-        strikes[0].Should().Contain("Strike 1/3 (timeout after 0.08 s)");
+        strikes[0].Should().Contain("Strike 1/3 (timeout after 0.2 s)");
         strikes[2].Should().Contain("Strike 3/3");
         s.Events.Should().Contain(e => e.Kind == "declared-dead" && e.Message.Contains("timeout", StringComparison.Ordinal));
         s.Logs.Contains("stopped after SIGTERM").Should().BeTrue("a hung server that still obeys SIGTERM is stopped gracefully");

@@ -30,3 +30,21 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
             lines.Enqueue($"[{logLevel}] {formatter(state, exception)}");
     }
 }
+
+public static class CapturingLoggerProviderExtensions
+{
+    /// <summary>Waits, bounded, for a line containing <paramref name="fragment"/>.</summary>
+    public static async Task<string> WaitFor(this CapturingLoggerProvider logs, string fragment, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? Timeouts.Wait);
+        while (true)
+        {
+            var line = logs.Lines.FirstOrDefault(l => l.Contains(fragment, StringComparison.Ordinal));
+            if (line is not null)
+                return line;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"No log line with '{fragment}':\n{logs.Dump()}");
+            await Task.Delay(20);
+        }
+    }
+}

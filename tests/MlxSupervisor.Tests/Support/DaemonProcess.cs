@@ -28,6 +28,10 @@ public sealed class DaemonProcess : IAsyncDisposable
             start.ArgumentList.Add(a);
         LogDirectory = logDirectory ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mlxsup-logs-" + Guid.NewGuid().ToString("N")[..8]);
         start.Environment["MLXSUP_LOG_DIR"] = LogDirectory;
+        // Each daemon gets its own state directory (one daemon per directory, issue 6), beside its logs, and does
+        // not watch its settings files.
+        start.Environment["Supervisor__State__Directory"] = System.IO.Path.Combine(LogDirectory, "state");
+        start.Environment["MLXSUP_RELOAD_ON_CHANGE"] = "0";
         if (ownStatusPort)
             start.Environment["Status__Listen"] = $"http://127.0.0.1:{FreePort.Next()}";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())

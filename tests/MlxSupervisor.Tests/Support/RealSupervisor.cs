@@ -18,14 +18,16 @@ public sealed class RealSupervisor : IAsyncDisposable
     private Task? _running;
 
     /// <param name="activity">What the supervisor learns of the server's work; the front door's statistics, when there is one.</param>
-    public RealSupervisor(IEnumerable<string> simArguments, Action<SupervisorOptions>? configure = null, IServerActivity? activity = null)
+    /// <param name="decorate">Wraps the real launcher, as the daemon does with its port check and state file.</param>
+    public RealSupervisor(IEnumerable<string> simArguments, Action<SupervisorOptions>? configure = null, IServerActivity? activity = null,
+        Func<IServerLauncher, IServerLauncher>? decorate = null)
     {
         Port = FreePort.Next();
         Options.Server.Command = Repo.SimServer;
         Options.Server.Arguments = ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. simArguments];
         Options.Health.Url = $"http://127.0.0.1:{Port}/health";
-        Options.Health.Interval = TimeSpan.FromMilliseconds(100);
-        Options.Health.Timeout = TimeSpan.FromMilliseconds(80);
+        Options.Health.Interval = TimeSpan.FromMilliseconds(250);
+        Options.Health.Timeout = TimeSpan.FromMilliseconds(200);
         Options.Health.StartupProbeInterval = TimeSpan.FromMilliseconds(20);
         Options.Health.StartupTimeout = TimeSpan.FromSeconds(10);
         Options.Restart.InitialDelay = TimeSpan.FromMilliseconds(100);
@@ -37,7 +39,8 @@ public sealed class RealSupervisor : IAsyncDisposable
         configure?.Invoke(Options);
 
         _loggerFactory = LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
-        Launcher = new TrackingLauncher(new CliWrapServerLauncher(_loggerFactory, new LinuxProcessTable(), TimeProvider.System));
+        IServerLauncher launcher = new CliWrapServerLauncher(_loggerFactory, new LinuxProcessTable(), TimeProvider.System);
+        Launcher = new TrackingLauncher(decorate is null ? launcher : decorate(launcher));
         Supervisor = new ServerSupervisor(() => Options, Launcher, new HttpHealthProbe(HttpHealthProbe.CreateClient(), TimeProvider.System),
             TimeProvider.System, _loggerFactory.CreateLogger("MlxSupervisor.Supervisor"), activity);
     }

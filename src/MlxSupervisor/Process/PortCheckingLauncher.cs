@@ -1,0 +1,22 @@
+using MlxSupervisor.Configuration;
+
+namespace MlxSupervisor.Process;
+
+/// <summary>
+/// Refuses to spawn while something already accepts connections on the server's port. A second server would
+/// only fail to bind, or worse, load a model for nothing; the refusal goes through the supervisor's normal
+/// failed-start path, so it backs off and the circuit opens instead of spawning in a tight loop.
+/// </summary>
+internal sealed class PortCheckingLauncher(IServerLauncher inner, Func<SupervisorOptions> options) : IServerLauncher
+{
+    public IServerProcess Start(ServerLaunchSpec spec)
+    {
+        if (Uri.TryCreate(options().Health.Url, UriKind.Absolute, out var url) &&
+            PortWaiter.IsListeningAsync(url, CancellationToken.None).GetAwaiter().GetResult())
+        {
+            var holder = PortOwners.Describe(url.Port) ?? "a process that could not be identified";
+            throw new ServerStartException($"port {url.Port} is already in use by {holder}; not starting a second server");
+        }
+        return inner.Start(spec);
+    }
+}

@@ -1,0 +1,34 @@
+namespace MlxSupervisor.State;
+
+/// <summary>
+/// What the state file says about the server a daemon started: enough to find it again after the daemon
+/// was SIGKILLed, and to be sure it is still that process and not a later one that got the same pid.
+/// </summary>
+/// <param name="StartTime">The OS's start time of <paramref name="Pid"/>, read right after the spawn (see <see cref="Process.ProcessIdentity"/>).</param>
+/// <param name="Command">The configured command; its file name must still appear in the process's command line.</param>
+/// <param name="Arguments">The configured arguments; the process's command line must still end with them.</param>
+public sealed record ServerRecord(
+    int Pid,
+    int GroupId,
+    long StartTime,
+    string Command,
+    IReadOnlyList<string> Arguments,
+    int DaemonPid,
+    DateTimeOffset SpawnedAt)
+{
+    /// <summary>
+    /// Whether <paramref name="live"/> is the process this record describes. The start time decides; the command
+    /// line is checked too, loosely, since it changes on the way: the launcher's own argv until it exec's, then
+    /// an interpreter's (<c>python3 /path/mlx_lm.server --model ...</c>) when the command is a script.
+    /// </summary>
+    public bool Matches(Process.ProcessIdentity live)
+    {
+        if (live.StartTime != StartTime)
+            return false;
+        var args = live.CommandLine;
+        if (args.Count < Arguments.Count || !args.Skip(args.Count - Arguments.Count).SequenceEqual(Arguments, StringComparer.Ordinal))
+            return false;
+        var name = Path.GetFileName(Command);
+        return args.Take(args.Count - Arguments.Count).Any(a => Path.GetFileName(a) == name);
+    }
+}
