@@ -185,10 +185,11 @@ internal static partial class BenchmarkReport
 
             """);
         md.AppendLine("""
-            How the daemon takes output in: CliWrap reads each pipe and splits it into lines, and each line goes into a
-            bounded buffer of 100,000 lines that a single pump empties into the log (`ServerOutput`); when the buffer is full,
-            new lines are dropped and counted, so the server is never blocked by a slow log. The print time is the intake;
-            the last two columns are how fast the log file took the lines, and whether the daemon said it dropped any.
+            How the daemon takes output in (`ServerOutput`, at the commit measured): it drains each pipe in 64 KB blocks into a
+            buffer bounded at 32 MB, and a single pump splits the blocks into lines and logs them; when the buffer is full,
+            new output is dropped and its lines counted, so a slow log never blocks the server. The print time is the intake;
+            the last two columns of the runs are how fast the log file took the lines, and whether the daemon said it
+            dropped any.
 
             """);
     }

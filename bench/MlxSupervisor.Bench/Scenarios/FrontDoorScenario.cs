@@ -118,7 +118,7 @@ internal sealed class FrontDoorScenario(BenchPaths paths, BenchSettings settings
                 if (response.IsSuccessStatusCode)
                     return;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or System.Net.Sockets.SocketException or IOException)
             {
             }
             if (DateTime.UtcNow > deadline)

@@ -36,7 +36,9 @@ internal sealed class HealthPoller : IDisposable
             using var response = await _client.GetAsync(url);
             return response.StatusCode == HttpStatusCode.OK;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        // A server dying or starting can also fail a connect with a bare SocketException (ENOTCONN when the peer
+        // resets before HttpClient reads its address) or an IOException, not only an HttpRequestException.
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException or IOException)
         {
             return false;
         }
