@@ -6,8 +6,8 @@ namespace MlxSupervisor.Process;
 /// <summary>Spawns the server through CliWrap, as the leader of its own process group.</summary>
 internal sealed class CliWrapServerLauncher(ILoggerFactory loggerFactory, IProcessTable processTable, TimeProvider time) : IServerLauncher
 {
-    /// <summary>Lines held for the log before new ones are dropped; at ~100 bytes a line, about 20 MB at most.</summary>
-    internal const int OutputBufferLines = 100_000;
+    /// <summary>Server output held for the log before more is dropped: 200,000 lines of 80 characters fit twice.</summary>
+    internal const long OutputBufferBytes = 32 * 1024 * 1024;
 
     private readonly ILogger _serverLogger = loggerFactory.CreateLogger("MlxSupervisor.Server");
 
@@ -17,13 +17,13 @@ internal sealed class CliWrapServerLauncher(ILoggerFactory loggerFactory, IProce
             ?? throw new ServerStartException($"cannot run server command {problem}");
         var (fileName, arguments) = ProcessGroupLauncher.Wrap(executable, spec.Arguments);
 
-        var gate = new ServerOutputGate();
+        var output = new ServerOutput(_serverLogger, OutputBufferBytes);
         var command = Cli.Wrap(fileName)
             .WithArguments(arguments)
             .WithEnvironmentVariables(spec.Environment)
             .WithValidation(CommandResultValidation.None)
-            .WithStandardOutputPipe(PipeTarget.ToDelegate(line => gate.Get().OnStdout(line)))
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(line => gate.Get().OnStderr(line)));
+            .WithStandardOutputPipe(output.Stdout)
+            .WithStandardErrorPipe(output.Stderr);
         if (spec.WorkingDirectory is not null)
             command = command.WithWorkingDirectory(spec.WorkingDirectory);
 
@@ -31,16 +31,15 @@ internal sealed class CliWrapServerLauncher(ILoggerFactory loggerFactory, IProce
         // waiting on pipes that a survivor of SIGKILL might hold, never as the way to stop a server.
         var pipes = new CancellationTokenSource();
         CommandTask<CommandResult> task;
-        ServerOutput output;
         try
         {
             task = command.ExecuteAsync(pipes.Token);
-            output = new ServerOutput(_serverLogger, task.ProcessId, OutputBufferLines);
-            gate.Open(output);
+            output.Attach(task.ProcessId);
         }
         catch (InvalidOperationException e)
         {
             pipes.Dispose();
+            output.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw new ServerStartException($"cannot run server command '{executable}': {e.Message}");
         }
 

@@ -18,7 +18,7 @@ public sealed class DaemonSpecs : IDisposable
         {
           "Supervisor": {
             "Server": { "Command": "{{Repo.SimServer}}", "Arguments": ["--port", "{{port}}" {{extraSimArgs}}] },
-            "Health": { "Url": "http://127.0.0.1:{{port}}/health", "Interval": "00:00:00.2", "Timeout": "00:00:00.1", "StartupProbeInterval": "00:00:00.05" },
+            "Health": { "Url": "http://127.0.0.1:{{port}}/health", "Interval": "00:00:00.5", "Timeout": "00:00:00.4", "StartupProbeInterval": "00:00:00.05" },
             "Restart": { "InitialDelay": "00:00:00.1", "MaxDelay": "00:00:00.5", "ResetAfter": "00:00:02" },
             "Shutdown": { "GracePeriod": "{{grace}}" },
             "Proxy": { "Listen": "http://127.0.0.1:{{FreePort.Next()}}" }

@@ -26,8 +26,8 @@ public sealed class RealSupervisor : IAsyncDisposable
         Options.Server.Command = Repo.SimServer;
         Options.Server.Arguments = ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. simArguments];
         Options.Health.Url = $"http://127.0.0.1:{Port}/health";
-        Options.Health.Interval = TimeSpan.FromMilliseconds(100);
-        Options.Health.Timeout = TimeSpan.FromMilliseconds(80);
+        Options.Health.Interval = TimeSpan.FromMilliseconds(250);
+        Options.Health.Timeout = TimeSpan.FromMilliseconds(200);
         Options.Health.StartupProbeInterval = TimeSpan.FromMilliseconds(20);
         Options.Health.StartupTimeout = TimeSpan.FromSeconds(10);
         Options.Restart.InitialDelay = TimeSpan.FromMilliseconds(100);

@@ -1,0 +1,76 @@
+namespace MlxSupervisor.Bench;
+
+/// <summary>How much to measure: the full run that writes docs/, or the smoke run CI uses to show the harness still works.</summary>
+internal sealed record BenchSettings
+{
+    public required bool Smoke { get; init; }
+
+    /// <summary>SIGKILLs per supervisor in the crash-recovery scenario.</summary>
+    public required int Kills { get; init; }
+
+    public required int HangRepeats { get; init; }
+
+    /// <summary>How long supervisord's hung server is watched, in multiples of the daemon's worst case.</summary>
+    public required double HangWatchFactor { get; init; }
+
+    /// <summary>The crash loop's InitialDelay; MaxDelay and BreakDuration are 30 times it (the defaults' ratio).</summary>
+    public required TimeSpan ScheduleUnit { get; init; }
+
+    public required int HalfOpenTrials { get; init; }
+
+    public required TimeSpan FootprintWindow { get; init; }
+
+    /// <summary>Also measure the daemon idle at 10 probes/s (the smoke run skips it: same code, another interval).</summary>
+    public required bool FootprintAtTenProbesPerSecond { get; init; }
+
+    public required TimeSpan Settle { get; init; }
+
+    public required int FloodLines { get; init; }
+
+    public required int FloodRepeats { get; init; }
+
+    /// <summary>Requests per block of the front-door comparison, per target and concurrency.</summary>
+    public required int FrontDoorRequests { get; init; }
+
+    /// <summary>Blocks per target and concurrency, alternating between the front door and the server's own port.</summary>
+    public required int FrontDoorBlocks { get; init; }
+
+    /// <summary>Unmeasured load on each target first, until the JIT has settled.</summary>
+    public required TimeSpan FrontDoorWarmUp { get; init; }
+
+    public static BenchSettings Full { get; } = new()
+    {
+        Smoke = false,
+        Kills = 20,
+        HangRepeats = 7,
+        HangWatchFactor = 2,
+        ScheduleUnit = TimeSpan.FromMilliseconds(200),
+        HalfOpenTrials = 2,
+        FootprintWindow = TimeSpan.FromSeconds(60),
+        FootprintAtTenProbesPerSecond = true,
+        Settle = TimeSpan.FromSeconds(5),
+        FloodLines = 200_000,
+        FloodRepeats = 5,
+        FrontDoorRequests = 400,
+        FrontDoorBlocks = 6,
+        FrontDoorWarmUp = TimeSpan.FromSeconds(5),
+    };
+
+    public static BenchSettings SmokeRun { get; } = new()
+    {
+        Smoke = true,
+        Kills = 1,
+        HangRepeats = 1,
+        HangWatchFactor = 0.5,
+        ScheduleUnit = TimeSpan.FromMilliseconds(50),
+        HalfOpenTrials = 1,
+        FootprintWindow = TimeSpan.FromSeconds(1),
+        FootprintAtTenProbesPerSecond = false,
+        Settle = TimeSpan.FromMilliseconds(200),
+        FloodLines = 20_000,
+        FloodRepeats = 1,
+        FrontDoorRequests = 40,
+        FrontDoorBlocks = 2,
+        FrontDoorWarmUp = TimeSpan.FromMilliseconds(500),
+    };
+}

@@ -1,0 +1,174 @@
+using System.Text;
+using MlxSupervisor.Bench.Scenarios;
+using MlxSupervisor.Bench.Stats;
+using static MlxSupervisor.Bench.Report.Format;
+
+namespace MlxSupervisor.Bench.Report;
+
+/// <summary>Writes docs/benchmarks.md from one run's results: headline, machine, method, then one section per scenario.</summary>
+internal static partial class BenchmarkReport
+{
+    public static string Render(BenchResults r)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# Benchmarks: mlx-supervisor against supervisord").AppendLine();
+        md.AppendLine("<!-- Written by bench/MlxSupervisor.Bench; edit the harness, not this file. -->").AppendLine();
+        if (r.Settings.Smoke)
+            md.AppendLine("> **Smoke run**: 1 repeat and tiny counts, to show the harness works. These figures mean nothing.").AppendLine();
+        md.AppendLine($"""
+            How fast each supervisor brings a dead server back, how soon the daemon notices a hung one, whether its crash-loop
+            schedule is the one its settings promise, what it costs while idle, and how much server output it takes in. The
+            server is `mlx-sim-server`, the simulated MLX server built with the daemon; settings are scaled down to seconds.
+            Both supervisors are measured in the same run, one after the other, on the same machine.
+
+            Reproduce with (about {Math.Ceiling(r.Duration.TotalMinutes):0} minutes; needs Debian's `supervisor` package):
+
+            ```sh
+            {r.Command}
+            ```
+
+            """);
+        Headline(md, r);
+        Machine(md, r);
+        Method(md);
+        CrashRecovery(md, r);
+        Hang(md, r.Hang);
+        Schedule(md, r.Schedule);
+        Footprint(md, r);
+        Flood(md, r.Flood);
+        FrontDoor(md, r.FrontDoor);
+        return md.ToString();
+    }
+
+    private static void Headline(StringBuilder md, BenchResults r)
+    {
+        var d = r.DaemonRecovery.Samples;
+        var s = r.SupervisordRecovery.Samples;
+        var dSpawn = Summary.Of(d.Select(x => x.SpawnMs));
+        var dOwn = Summary.Of(d.Select(x => x.OverheadMs));
+        var sSpawn = Summary.Of(s.Select(x => x.SpawnMs));
+        var dHealthy = Summary.Of(d.Select(x => x.HealthyMs));
+        var sHealthy = Summary.Of(s.Select(x => x.HealthyMs));
+        var hang = Summary.Of(r.Hang.SpawnMs);
+        var idle = r.Footprint.FirstOrDefault(f => f.Supervisor == "mlx-supervisor");
+        var busy = r.Footprint.Skip(1).FirstOrDefault(f => f.Supervisor == "mlx-supervisor");
+        var sIdle = r.Footprint.FirstOrDefault(f => f.Supervisor == "supervisord");
+        var flood = FloodFigures.Of(r.Flood, LogThroughputScenario.AsInstalled);
+
+        md.AppendLine("## Headline").AppendLine();
+        md.AppendLine(new MarkdownTable("", "mlx-supervisor", "supervisord", "mlx-supervisor ÷ supervisord")
+            .Row("Respawn after SIGKILL, median (p95)", $"{Ms(dSpawn.Median)} ({Ms(dSpawn.P95)}), of which {Ms(r.DaemonRecovery.Backoff.TotalMilliseconds)} is its configured backoff",
+                $"{Ms(sSpawn.Median)} ({Ms(sSpawn.P95)}), no backoff", Ratio(dSpawn.Median / sSpawn.Median))
+            .Row("Own overhead: respawn − configured backoff, median (p95)", $"{Ms(dOwn.Median)} ({Ms(dOwn.P95)})", $"{Ms(sSpawn.Median)} ({Ms(sSpawn.P95)})",
+                Ratio(dOwn.Median / sSpawn.Median))
+            .Row("/health answers 200 again after SIGKILL, median (p95)", $"{Ms(dHealthy.Median)} ({Ms(dHealthy.P95)})", $"{Ms(sHealthy.Median)} ({Ms(sHealthy.P95)})",
+                Ratio(dHealthy.Median / sHealthy.Median))
+            .Row("Hung server (SIGSTOP) replaced, median (max)", $"{S(hang.Median / 1000)} ({S(hang.Max / 1000)}); issue's bound {S(r.Hang.IssueBoundMs / 1000)}",
+                r.Hang.SupervisordRestarted switch
+                {
+                    false => $"never: not restarted in {S(r.Hang.SupervisordWatchedMs / 1000)} (no health check)",
+                    true => "restarted",
+                    null => "not measured",
+                }, "–")
+            .Row("Crash-loop schedule: deviation from the promise, largest (median)",
+                $"{SignedMs(r.Schedule.WorstStep?.DeviationMs)} ({SignedMs(Percentiles.Median(r.Schedule.Steps.Where(x => x.DeviationMs is not null).Select(x => x.DeviationMs!.Value).ToList()))}) over {r.Schedule.Steps.Count} spawns",
+                "– (no backoff schedule to keep)", "–")
+            .Row("Idle, resident memory / CPU", idle is null ? "–" : $"{Number(idle.RssMibMedian)} MiB / {Number(idle.CpuPercent, "0.00")} % of a core (probe every 10 s)",
+                sIdle is null ? "–" : $"{Number(sIdle.RssMibMedian)} MiB / {Number(sIdle.CpuPercent, "0.00")} % of a core",
+                idle is null || sIdle is null ? "–" : $"{Ratio(idle.RssMibMedian / sIdle.RssMibMedian)} memory")
+            .Row("10 probes/s, resident memory / CPU", busy is null ? "–" : $"{Number(busy.RssMibMedian)} MiB / {Number(busy.CpuPercent, "0.00")} % of a core", "–", "–")
+            .Row($"Server output, {Count(flood.Lines)} lines at once (as installed)", $"{Count((long)flood.DaemonLinesPerSecond)} lines/s taken in: {Ratio(flood.Ratio)} the drained pipe's print time (goal ≤ 3×); {Count(flood.Lost)} of {Count((long)flood.Lines * flood.Runs)} lines lost over {flood.Runs} runs (goal: none)",
+                "–", "–")
+            .Row("Front door: added latency at p99, 1 / 4 clients; throughput at 4", FrontDoorHeadline(r.FrontDoor), "– (no front door)", "–")
+            .ToString());
+    }
+
+    private static void Machine(StringBuilder md, BenchResults r)
+    {
+        var m = r.Machine;
+        md.AppendLine("## Machine and load").AppendLine();
+        md.AppendLine(new MarkdownTable("", "")
+            .Row("Cores (`nproc`)", m.Cores)
+            .Row("CPU", m.CpuModel)
+            .Row("Memory", m.Memory)
+            .Row("OS", m.OperatingSystem)
+            .Row(".NET", m.DotNet)
+            .Row("supervisord", m.Supervisord)
+            .Row("Commit measured", $"`{m.Commit}` (the daemon built in Release)")
+            .Row("Date", m.Date.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture))
+            .Row("Run took", $"{r.Duration.TotalMinutes:0.0} min")
+            .ToString());
+        md.AppendLine("""
+            Other engineers build and test on this 2-core machine at the same time, so every figure carries their noise.
+            The load average (`/proc/loadavg`: 1, 5 and 15 minutes) before and after each scenario:
+
+            """);
+        var load = new MarkdownTable("When", "Load average");
+        foreach (var (when, value) in r.Load.Marks)
+            load.Row(when, value);
+        md.AppendLine(load.ToString());
+        foreach (var note in r.Notes ?? [])
+            md.AppendLine($"**Note.** {note}").AppendLine();
+        var busy = BusyScenarios(r).ToList();
+        if (busy.Count > 0)
+            md.AppendLine($"**Measured while the machine was busier than it has cores** (1-minute load above {r.Machine.Cores} before or after it; for the front door, which loads both cores itself, before it): {string.Join("; ", busy)}. Take those figures with more salt than the others.").AppendLine();
+        md.AppendLine("With a load near or above 2, the CPU is shared; read absolute times as upper bounds and prefer the ratios, which compare the two supervisors under the same conditions.").AppendLine();
+    }
+
+    /// <summary>Scenarios whose 1-minute load, before or after (before only for the front door), exceeded the number of cores.</summary>
+    private static IEnumerable<string> BusyScenarios(BenchResults r)
+    {
+        if (!double.TryParse(r.Machine.Cores, System.Globalization.CultureInfo.InvariantCulture, out var cores))
+            yield break;
+        foreach (var scenario in r.Load.Marks.Where(m => m.When.StartsWith("before ", StringComparison.Ordinal) && !m.When.EndsWith("discarded)", StringComparison.Ordinal))
+                     .Select(m => m.When["before ".Length..]))
+        {
+            // The front-door scenario loads both cores itself, so only the load it started under tells of other work.
+            var selfLoaded = scenario.StartsWith("front door", StringComparison.Ordinal);
+            var peak = r.Load.Marks.Where(m => m.When == $"before {scenario}" || (!selfLoaded && m.When == $"after {scenario}"))
+                .Max(m => double.Parse(m.Load.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+            if (peak > cores)
+                yield return $"{scenario} (up to {peak.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)})";
+        }
+    }
+
+    private static void Method(StringBuilder md) => md.AppendLine("""
+        ## Method
+
+        - **The programs.** The daemon is the real `mlx-supervisor` executable, built in Release beside `mlx-sim-server` and started
+          as a child process with `--config` (a JSON file of scaled-down settings) and its own log folder (`MLXSUP_LOG_DIR`).
+          Its front door and status endpoint are on, as shipped, each on a free loopback port.
+          supervisord is Debian's `supervisor` package, run as a private instance (`supervisord -n -c` a generated config in a
+          temp folder, its unix socket there too; not the system service), with `autorestart=true`, `startsecs=1`, and the same
+          server command line. Both stop the server's whole process group.
+        - **Clocks.** Each supervisor's events (exit seen, spawn, "up") are taken from the timestamps in its own log lines: the
+          daemon's Serilog console template `yyyy-MM-dd HH:mm:ss.fff`, supervisord's `yyyy-MM-dd HH:mm:ss,fff`; both are written
+          when the event is logged, in local time, from the same system clock as the bench's. The bench takes its own time
+          (`DateTimeOffset.UtcNow`) just before each `kill(2)` and when `/health` first answers 200. Log timestamps have 1 ms
+          resolution, and the bench polls `/health` every 5 ms with a new connection each time, so healthy times are
+          good to about 5 ms. When the bench reads a line does not matter: only the timestamps in it count.
+        - **Statistics.** Medians over repeats (the mean of the two middle values for an even count); p95 and p99 are nearest-rank
+          (the smallest value with at least that share of the sample at or below it: with 20 kills, p95 is the 19th value).
+          Ratios are of medians taken in the same run.
+        - **Kills are spread out.** Each SIGKILL comes 0–250 ms (fixed seed) after the supervisor counts the server up, so kills
+          do not line up with either supervisor's timers. The daemon's `ResetAfter` and supervisord's `startsecs` are both 1 s,
+          so every kill finds the daemon's backoff back at `InitialDelay`.
+
+        """);
+
+    /// <summary>The flood figures of one daemon setup against the drained pipe, as the headline and the section show them.</summary>
+    internal sealed record FloodFigures(int Lines, double DirectMs, double DaemonMs, double Ratio, double DaemonLinesPerSecond, double DirectLinesPerSecond,
+        long Lost, int Runs)
+    {
+        public static FloodFigures Of(IReadOnlyList<FloodRun> runs, string reader)
+        {
+            var direct = runs.Where(f => f.Reader == LogThroughputScenario.DrainedPipe).Select(f => f.PrintMs).ToList();
+            var daemon = runs.Where(f => f.Reader == reader).ToList();
+            var lines = runs.Count == 0 ? 0 : runs[0].Lines;
+            var directMs = Percentiles.Median(direct);
+            var daemonMs = Percentiles.Median(daemon.Select(f => f.PrintMs).ToList());
+            var lost = daemon.Sum(f => f.Lines - f.LinesInLogFile!.Value);
+            return new FloodFigures(lines, directMs, daemonMs, daemonMs / directMs, lines / (daemonMs / 1000), lines / (directMs / 1000), lost, daemon.Count);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using System.Globalization;
+
+namespace MlxSupervisor.Bench.Report;
+
+/// <summary>How the report writes numbers: invariant culture, units spelled out.</summary>
+internal static class Format
+{
+    public static string Ms(double ms) => double.IsNaN(ms) ? "–" : ms.ToString("0", CultureInfo.InvariantCulture) + " ms";
+
+    public static string Ms(double? ms) => ms is { } v ? Ms(v) : "–";
+
+    /// <summary>Sub-millisecond figures (request latencies) to two decimals.</summary>
+    public static string Precise(double ms) => double.IsNaN(ms) ? "–" : ms.ToString("0.00", CultureInfo.InvariantCulture) + " ms";
+
+    public static string SignedPrecise(double ms) => double.IsNaN(ms) ? "–" : ms.ToString("+0.00;−0.00;0.00", CultureInfo.InvariantCulture) + " ms";
+
+    public static string SignedMs(double? ms) => ms is { } v ? v.ToString("+0;−0;0", CultureInfo.InvariantCulture) + " ms" : "–";
+
+    public static string S(double seconds) => seconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";
+
+    public static string S(double? seconds) => seconds is { } v ? S(v) : "–";
+
+    public static string Ratio(double ratio) => double.IsNaN(ratio) || double.IsInfinity(ratio) ? "–" : ratio.ToString("0.00", CultureInfo.InvariantCulture) + "×";
+
+    public static string Number(double value, string format = "0.0") => value.ToString(format, CultureInfo.InvariantCulture);
+
+    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}

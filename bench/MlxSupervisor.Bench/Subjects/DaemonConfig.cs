@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace MlxSupervisor.Bench.Subjects;
+
+/// <summary>The scaled-down settings a scenario gives the daemon through <c>--config</c>.</summary>
+internal sealed record DaemonConfig
+{
+    public required int Port { get; init; }
+
+    public string[] ExtraSimArguments { get; init; } = [];
+
+    /// <summary>A command line to run instead of the sim (e.g. a shell that exec's it with stderr to a file), or null.</summary>
+    public (string Command, string[] Arguments)? ServerOverride { get; init; }
+
+    public TimeSpan HealthInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public int HealthFailureThreshold { get; init; } = 3;
+
+    public TimeSpan StartupProbeInterval { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    public TimeSpan InitialDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(6);
+
+    public TimeSpan ResetAfter { get; init; } = TimeSpan.FromSeconds(1);
+
+    public int BreakerFailureThreshold { get; init; } = 5;
+
+    public TimeSpan SamplingWindow { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(6);
+
+    public TimeSpan GracePeriod { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// The front door's listen address (issue 4), or null to turn it off. On by default, as shipped, but on a free
+    /// port: its default, 8080, may be held by other people's tests on this machine.
+    /// </summary>
+    public Uri? ProxyListen { get; init; } = FreeLoopback();
+
+    /// <summary>The status endpoint's listen address, or null to turn it off; on by default, as shipped, on a free port.</summary>
+    public Uri? StatusListen { get; init; } = FreeLoopback();
+
+    /// <summary>The settings file, in the shape of appsettings.json's Supervisor section.</summary>
+    public string ToJson(string simServer)
+    {
+        var settings = new
+        {
+            Supervisor = new
+            {
+                Server = ServerOverride is { } o
+                    ? new { o.Command, o.Arguments }
+                    : new { Command = simServer, Arguments = SimArguments.For(Port, ExtraSimArguments) },
+                Health = new
+                {
+                    Url = SimArguments.HealthUrl(Port).ToString(),
+                    Interval = Span(HealthInterval),
+                    Timeout = Span(HealthTimeout),
+                    FailureThreshold = HealthFailureThreshold,
+                    StartupTimeout = "00:00:30",
+                    StartupProbeInterval = Span(StartupProbeInterval),
+                },
+                Restart = new { InitialDelay = Span(InitialDelay), MaxDelay = Span(MaxDelay), ResetAfter = Span(ResetAfter) },
+                CircuitBreaker = new
+                {
+                    FailureThreshold = BreakerFailureThreshold,
+                    SamplingWindow = Span(SamplingWindow),
+                    BreakDuration = Span(BreakDuration),
+                },
+                Shutdown = new { GracePeriod = Span(GracePeriod) },
+                Proxy = new { Enabled = ProxyListen is not null, Listen = ProxyListen?.ToString().TrimEnd('/') ?? "http://127.0.0.1:8080" },
+            },
+            // An empty Listen turns the status endpoint off.
+            Status = new { Listen = StatusListen?.ToString().TrimEnd('/') ?? "" },
+        };
+        return JsonSerializer.Serialize(settings, new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static Uri FreeLoopback() => new($"http://127.0.0.1:{Processes.FreePort.Next().ToString(CultureInfo.InvariantCulture)}");
+
+    private static string Span(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using MlxSupervisor.Bench.Logs;
+using MlxSupervisor.Bench.Processes;
+
+namespace MlxSupervisor.Bench.Subjects;
+
+/// <summary>The real mlx-supervisor executable, run as a child with a <c>--config</c> file and its own log folder.</summary>
+internal sealed partial class DaemonUnderTest : ISupervisorUnderTest
+{
+    private readonly ChildProcess _process;
+    private readonly string _directory;
+
+    private DaemonUnderTest(ChildProcess process, string directory, LogStream log)
+    {
+        _process = process;
+        _directory = directory;
+        Log = log;
+    }
+
+    public string Name => "mlx-supervisor";
+
+    public int Pid => _process.Pid;
+
+    public LogStream Log { get; }
+
+    /// <summary>The folder of the daemon's rolling log file (MLXSUP_LOG_DIR).</summary>
+    public string LogDirectory => Path.Combine(_directory, "logs");
+
+    /// <param name="environment">Extra variables for the daemon, e.g. a Serilog override like the service files set.</param>
+    public static DaemonUnderTest Start(BenchPaths paths, DaemonConfig config, Func<string, bool>? countOnly = null,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var directory = Directory.CreateTempSubdirectory("mlxsup-bench-").FullName;
+        var configPath = Path.Combine(directory, "bench.json");
+        File.WriteAllText(configPath, config.ToJson(paths.SimServer));
+        var log = new LogStream(LogFormat.Daemon, countOnly);
+        var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+        {
+            ["MLXSUP_LOG_DIR"] = Path.Combine(directory, "logs"),
+        };
+        var process = ChildProcess.Start(paths.Daemon, ["--config", configPath], variables, log.Add, log.Add);
+        return new DaemonUnderTest(process, directory, log);
+    }
+
+    public int? SpawnedPid(LogLine line) =>
+        StartedLine().Match(line.Message) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+
+    public bool IsExit(LogLine line) => ExitedLine().IsMatch(line.Message);
+
+    public bool IsUp(LogLine line) => StableLine().IsMatch(line.Message);
+
+    public async Task<int?> StopAsync()
+    {
+        if (_process.HasExited)
+            return await _process.WaitForExitAsync(TimeSpan.Zero);
+        _process.Signal(Signals.SIGTERM);
+        return await _process.WaitForExitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _process.DisposeAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [GeneratedRegex(@"^Started pid=(\d+) ")]
+    private static partial Regex StartedLine();
+
+    [GeneratedRegex(@"^Server pid=\d+ exited ")]
+    private static partial Regex ExitedLine();
+
+    [GeneratedRegex(@"^Server pid=\d+ stable for ")]
+    private static partial Regex StableLine();
+}
