@@ -16,6 +16,9 @@ public sealed class FrontDoorStatistics : IServerActivity, IDisposable
 
     private readonly TimeProvider _time;
     private readonly Meter _meter;
+
+    /// <summary>The Meter its instruments live on, so an exporter can tell this front door's from another's.</summary>
+    internal Meter Meter => _meter;
     private readonly bool _ownsMeter;
     private readonly Histogram<double> _queueWait;
     private readonly Counter<long> _rejectedCounter;

@@ -5,6 +5,8 @@ namespace MlxSupervisor.Status;
 /// <summary>The front door's statistics as GET /status shows them: counts, and waits in seconds.</summary>
 internal sealed class FrontDoorFigures(FrontDoorStatistics statistics) : IFrontDoorFigures
 {
+    public System.Diagnostics.Metrics.Meter Meter => statistics.Meter;
+
     public IReadOnlyDictionary<string, object?> Current
     {
         get

@@ -9,4 +9,7 @@ public interface IFrontDoorFigures
 {
     /// <summary>Names and values as the JSON should show them, e.g. { "inFlight": 2, "queued": 0 }.</summary>
     IReadOnlyDictionary<string, object?> Current { get; }
+
+    /// <summary>The front door's Meter, so /metrics exports this daemon's front door and no other in the process.</summary>
+    System.Diagnostics.Metrics.Meter? Meter => null;
 }

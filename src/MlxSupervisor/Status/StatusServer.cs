@@ -108,7 +108,7 @@ public sealed partial class StatusServer : IAsyncDisposable
         builder.Services.AddSingleton<IHostLifetime, NoHostLifetime>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(MeterPrefix + "*")
-            .AddView(instrument => IsAnotherSupervisors(instrument) ? MetricStreamConfiguration.Drop : null)
+            .AddView(instrument => IsAnotherDaemons(instrument) ? MetricStreamConfiguration.Drop : null)
             .AddPrometheusExporter(prometheus =>
             {
                 // Each scrape sees the figures of that moment; the default 300 ms cache would hide a change from a quick re-scrape.
@@ -125,11 +125,15 @@ public sealed partial class StatusServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// A process runs one daemon, but the tests run several supervisors side by side; OpenTelemetry listens to
-    /// Meters by name, so each endpoint keeps only its own supervisor's instruments.
+    /// A process runs one daemon, but the tests run several supervisors and front doors side by side; OpenTelemetry
+    /// listens to Meters by name, so each endpoint keeps only its own daemon's instruments.
     /// </summary>
-    private bool IsAnotherSupervisors(System.Diagnostics.Metrics.Instrument instrument) =>
-        instrument.Meter.Name == SupervisorMetrics.MeterName && !ReferenceEquals(instrument.Meter, _metrics.Meter);
+    private bool IsAnotherDaemons(System.Diagnostics.Metrics.Instrument instrument) => instrument.Meter.Name switch
+    {
+        SupervisorMetrics.MeterName => !ReferenceEquals(instrument.Meter, _metrics.Meter),
+        FrontDoor.FrontDoorStatistics.MeterName => !ReferenceEquals(instrument.Meter, _frontDoor?.Meter),
+        _ => false,
+    };
 
     private StatusDocument Document()
     {
