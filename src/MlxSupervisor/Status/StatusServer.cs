@@ -22,6 +22,12 @@ public sealed partial class StatusServer : IAsyncDisposable
     /// <summary>Every Meter of this program: the supervisor's own and the front door's.</summary>
     public const string MeterPrefix = "MlxSupervisor";
 
+    /// <summary>
+    /// The runtime's built-in Meter (.NET 9 and later): the daemon's own GC heap, threads and timers, which is how
+    /// a leak in the daemon itself shows, as opposed to one in the server it supervises.
+    /// </summary>
+    public const string RuntimeMeter = "System.Runtime";
+
     private readonly StatusOptions _options;
     private readonly ServerSupervisor _supervisor;
     private readonly SupervisorMetrics _metrics;
@@ -107,7 +113,7 @@ public sealed partial class StatusServer : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Services.AddSingleton<IHostLifetime, NoHostLifetime>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(MeterPrefix + "*")
+            .AddMeter(MeterPrefix + "*", RuntimeMeter)
             .AddView(instrument => IsAnotherDaemons(instrument) ? MetricStreamConfiguration.Drop : null)
             .AddPrometheusExporter(prometheus =>
             {

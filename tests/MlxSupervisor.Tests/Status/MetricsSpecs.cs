@@ -35,6 +35,22 @@ public sealed class MetricsSpecs
     }
 
     [Fact(Timeout = Timeouts.ProcessTestMs)]
+    public async Task The_daemons_own_managed_heap_threads_and_timers_are_exported_beside_the_servers_figures()
+    {
+        await using var s = new StatusHarness([]);
+        await s.StartAsync();
+        await s.Supervisor.WaitFor(x => x.State == SupervisorState.Running);
+        GC.Collect(); // The runtime reports the heap as of the last collection.
+
+        var metrics = await s.MetricsAsync();
+
+        metrics.Sum("dotnet_gc_last_collection_heap_size_bytes").Should().BeGreaterThan(0);
+        metrics.Value("dotnet_gc_last_collection_memory_committed_size_bytes").Should().BeGreaterThan(0);
+        metrics.Value("dotnet_timer_count").Should().BeGreaterThan(0, "the supervisor's own probe timer is live");
+        metrics.Families.Should().ContainKey("dotnet_thread_pool_thread_count_total");
+    }
+
+    [Fact(Timeout = Timeouts.ProcessTestMs)]
     public async Task The_restart_counter_and_probe_histogram_rise_through_a_crash_and_restart()
     {
         await using var s = new StatusHarness([]);
