@@ -8,10 +8,8 @@ internal sealed class CliWrapServerProcess : IServerProcess
     /// <summary>How long SIGKILL'd processes get to vanish before they are reported as survivors.</summary>
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often a stop checks whether the group is gone; only while a stop is under way.</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
-
-    /// <summary>How often the server's pid is checked: an exit is seen within this.</summary>
-    private static readonly TimeSpan ExitPollInterval = TimeSpan.FromMilliseconds(20);
 
     /// <summary>How long after the exit CliWrap gets to report the exit code.</summary>
     private static readonly TimeSpan PipeCloseWait = TimeSpan.FromMilliseconds(200);
@@ -49,15 +47,11 @@ internal sealed class CliWrapServerProcess : IServerProcess
 
     /// <summary>
     /// CliWrap's task completes only when the output pipes close, and a helper the server started keeps them
-    /// open after the server is gone. So the exit is watched directly, by polling the pid: .NET gives no
-    /// notification for a child it started on CliWrap's behalf, and the runtime reaps that child itself, so
-    /// waitpid here would race it. A zombie counts as exited.
+    /// open after the server is gone, so the exit is taken from the runtime's reaping of the child instead.
     /// </summary>
     private async Task<ServerExit> WatchExitAsync()
     {
-        while (!_command.Task.IsCompleted && _processTable.IsRunning(Pid))
-            await Task.WhenAny(_command.Task, Task.Delay(ExitPollInterval, _time));
-
+        await Task.WhenAny(_command.Task, ChildExit.WaitAsync(Pid));
         var at = _time.GetUtcNow();
         // Without a helper the pipes close with the process, and CliWrap has the code a moment later.
         await Task.WhenAny(_command.Task, Task.Delay(PipeCloseWait, _time));
