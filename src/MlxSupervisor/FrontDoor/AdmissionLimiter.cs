@@ -5,13 +5,13 @@ using MlxSupervisor.Supervision;
 namespace MlxSupervisor.FrontDoor;
 
 /// <summary>
-/// Who may reach the server, as the global limiter of the framework's rate limiting middleware: a FIFO
+/// Who may reach the server, as <see cref="AdmissionGate"/> asks it: a FIFO
 /// <see cref="ConcurrencyLimiter"/> of Proxy:MaxConcurrentRequests permits with a queue of Proxy:QueueLimit, and then,
 /// permit in hand, a wait for the server to be up. Both waits share one deadline, Proxy:QueueTimeout from arrival, so a
 /// request held through a restart waits in the same queue, in the same order, as one held by load.
 /// </summary>
 /// <remarks>
-/// The middleware passes HttpContext.RequestAborted to <see cref="AcquireAsyncCore"/>, and ConcurrencyLimiter drops a
+/// The gate passes HttpContext.RequestAborted to <see cref="AcquireAsyncCore"/>, and ConcurrencyLimiter drops a
 /// cancelled waiter from its queue at once: a client that leaves while queued never reaches the server.
 /// </remarks>
 internal sealed class AdmissionLimiter : PartitionedRateLimiter<HttpContext>

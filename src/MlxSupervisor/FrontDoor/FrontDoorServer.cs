@@ -117,13 +117,9 @@ public sealed partial class FrontDoorServer : IHostedLifecycleService, IAsyncDis
         builder.Logging.AddFilter("System", LogLevel.Warning);
 
         _limiter = new AdmissionLimiter(_limits, _supervisor.Status, _stats, _time, _shutdown.Token);
+        var admission = new AdmissionGate(_limiter, _stats);
         builder.Services.AddMetrics();
         builder.Services.AddHttpForwarder();
-        builder.Services.AddRateLimiter(limits =>
-        {
-            limits.GlobalLimiter = _limiter;
-            limits.OnRejected = (rejected, cancellationToken) => RejectionResponse.OnRejectedAsync(rejected, _stats, cancellationToken);
-        });
 
         var app = builder.Build();
         _upstream = CreateUpstreamClient();
@@ -136,7 +132,7 @@ public sealed partial class FrontDoorServer : IHostedLifecycleService, IAsyncDis
                 VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
             },
             _supervisor.Status, _stats, _time, _options.QueueTimeout, _shutdown.Token, _logger);
-        app.UseRateLimiter();
+        app.Use(admission.HandleAsync);
         app.Run(forwarding.HandleAsync);
         return app;
     }

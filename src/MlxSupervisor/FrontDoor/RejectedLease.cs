@@ -25,7 +25,7 @@ internal sealed class RejectedLease(Rejection reason, TimeSpan retryAfter, strin
     }
 }
 
-/// <summary>"Not on the fast path": the middleware then calls <see cref="AdmissionLimiter"/>'s AcquireAsync, which can wait.</summary>
+/// <summary>"Not on the fast path": <see cref="AdmissionGate"/> then calls <see cref="AdmissionLimiter"/>'s AcquireAsync, which can wait.</summary>
 internal sealed class NotYetLease : RateLimitLease
 {
     public static readonly NotYetLease Instance = new();
