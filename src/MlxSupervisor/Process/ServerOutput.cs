@@ -146,9 +146,15 @@ internal sealed partial class ServerOutput : IAsyncDisposable
     /// <summary>Turns blocks of UTF-8 into lines, carrying a partial line (and a split character) to the next block.</summary>
     private sealed class LineSplitter
     {
+        /// <summary>
+        /// Bytes decoded at a time. A char buffer for a whole block would be 128 KB, on the large object heap, and
+        /// every server's life would leave two of them there until a full collection.
+        /// </summary>
+        private const int DecodeChunk = 16 * 1024;
+
         private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
         private readonly StringBuilder _partial = new();
-        private char[] _chars = new char[BlockSize + 4];
+        private readonly char[] _chars = new char[Encoding.UTF8.GetMaxCharCount(DecodeChunk)];
 
         public List<string> Split(ReadOnlySpan<byte> bytes, bool afterDrop)
         {
@@ -156,17 +162,25 @@ internal sealed partial class ServerOutput : IAsyncDisposable
             // The start of this line was dropped: mark it rather than log a fragment as if it were whole.
             if (afterDrop)
                 _partial.Clear().Append("[…] ");
-            if (_chars.Length < bytes.Length + 4)
-                _chars = new char[bytes.Length + 4];
-            var count = _decoder.GetChars(bytes, _chars, flush: false);
-            var text = _chars.AsSpan(0, count);
+            while (!bytes.IsEmpty)
+            {
+                var chunk = bytes[..Math.Min(bytes.Length, DecodeChunk)];
+                var count = _decoder.GetChars(chunk, _chars, flush: false);
+                SplitInto(lines, _chars.AsSpan(0, count));
+                bytes = bytes[chunk.Length..];
+            }
+            return lines;
+        }
+
+        private void SplitInto(List<string> lines, ReadOnlySpan<char> text)
+        {
             while (true)
             {
                 var newline = text.IndexOf('\n');
                 if (newline < 0)
                 {
                     _partial.Append(text);
-                    return lines;
+                    return;
                 }
                 var line = text[..newline].TrimEnd('\r');
                 if (_partial.Length > 0)
