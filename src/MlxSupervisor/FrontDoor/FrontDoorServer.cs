@@ -88,7 +88,7 @@ public sealed partial class FrontDoorServer : IHostedLifecycleService, IAsyncDis
 
         lock (_lock)
             _app = app;
-        _watchdog = new StallWatchdog(_stats, () => _limits().StallTimeout, reason => _supervisor.RequestRestart(reason, countsAsFailure: true), _time,
+        _watchdog = new StallWatchdog(_stats, () => _limits().StallTimeout, _supervisor.RequestRestart, _time,
             _logger);
         Log.Listening(_logger, _listen.OriginalString, _upstreamPrefix, _options.MaxConcurrentRequests, _options.QueueLimit);
         return true;

@@ -90,7 +90,7 @@ public sealed partial class ServerMemoryGuard
         var reason = $"memory: {ByteSize.Format(memory.Bytes)} above the limit of {ByteSize.Format(limit.Value)} for {_over} samples";
         Log.Restarting(_logger, pid, reason);
         _restartRequested = true;
-        _supervisor.RequestRestart(reason, countsAsFailure: true);
+        _supervisor.RequestRestart(reason);
     }
 
     private void CheckSystem(long? minimum)

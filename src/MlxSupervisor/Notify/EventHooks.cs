@@ -17,8 +17,6 @@ public sealed partial class EventHooks : BackgroundService
     private readonly SupervisorStatus _status;
     private readonly HookRunner _runner;
     private readonly ILogger _logger;
-    private readonly HookEventSource _source = new();
-    private readonly Lock _lock = new();
     private readonly Channel<HookEvent> _queue;
 
     public EventHooks(NotifyOptions options, SupervisorStatus status, TimeProvider time, ILoggerFactory loggerFactory)
@@ -54,10 +52,7 @@ public sealed partial class EventHooks : BackgroundService
 
     private void OnEvent(SupervisorEvent e)
     {
-        HookEvent? hook;
-        lock (_lock)
-            hook = _source.Observe(e, _status.Current);
-        if (hook is not null)
+        if (HookEventSource.Observe(e, _status.Current) is { } hook)
             _queue.Writer.TryWrite(hook);
     }
 

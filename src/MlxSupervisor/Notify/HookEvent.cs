@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using MlxSupervisor.Status;
+using MlxSupervisor.Supervision;
 
 namespace MlxSupervisor.Notify;
 

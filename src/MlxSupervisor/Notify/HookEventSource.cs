@@ -1,32 +1,24 @@
-using MlxSupervisor.Status;
 using MlxSupervisor.Supervision;
 
 namespace MlxSupervisor.Notify;
 
 /// <summary>Turns the supervisor's events into the few a person wants to be told about.</summary>
-/// <remarks>Not thread-safe; the caller serialises events.</remarks>
-public sealed class HookEventSource
+public static class HookEventSource
 {
-    private readonly RestartCauseTracker _causes = new();
-
     /// <param name="snapshot">The snapshot as the event is recorded (it may not yet show what the event says).</param>
     /// <returns>The hook event, or null when <paramref name="e"/> is not one a hook runs for.</returns>
-    public HookEvent? Observe(SupervisorEvent e, SupervisorSnapshot snapshot)
+    public static HookEvent? Observe(SupervisorEvent e, SupervisorSnapshot snapshot) => e.Kind switch
     {
-        var cause = _causes.Observe(e);
-        return e.Kind switch
-        {
-            EventKinds.Started when cause is not null => Make(HookEvent.Restart, e, snapshot, cause.Message, cause.Label, EventText.Pid(e.Message),
-                snapshot.LastExit?.Code, snapshot.LastExit?.Signal),
-            EventKinds.DeclaredDead => Make(HookEvent.DeclaredDead, e, snapshot, e.Message, null, snapshot.Pid, null, null),
-            EventKinds.CircuitOpen => Make(HookEvent.CircuitOpen, e, snapshot, $"too many failed restarts: {e.Message}", null, null, null, null)
-                with { Circuit = "Open", ReopensAt = EventText.Until(e.Message) },
-            EventKinds.CircuitClosed => Make(HookEvent.CircuitClosed, e, snapshot, e.Message, null, snapshot.Pid, null, null) with { Circuit = "Closed" },
-            EventKinds.Survivors => Make(HookEvent.Survivors, e, snapshot, e.Message, null, EventText.Pid(e.Message), null, null),
-            _ => null,
-        };
-    }
+        EventKinds.Started when e.Cause is { } cause => Make(HookEvent.Restart, e, snapshot, cause.Message, cause.Label, e.Pid,
+            snapshot.LastExit?.Code, snapshot.LastExit?.Signal),
+        EventKinds.DeclaredDead => Make(HookEvent.DeclaredDead, e, snapshot, e.Message, null, e.Pid, null, null),
+        EventKinds.CircuitOpen => Make(HookEvent.CircuitOpen, e, snapshot, $"too many failed restarts: {e.Message}", null, null, null, null)
+            with { Circuit = "Open", ReopensAt = e.Until },
+        EventKinds.CircuitClosed => Make(HookEvent.CircuitClosed, e, snapshot, e.Message, null, snapshot.Pid, null, null) with { Circuit = "Closed" },
+        EventKinds.Survivors => Make(HookEvent.Survivors, e, snapshot, e.Message, null, e.Pid, null, null),
+        _ => null,
+    };
 
-    private HookEvent Make(string name, SupervisorEvent e, SupervisorSnapshot s, string reason, string? cause, int? pid, int? exitCode, string? signal) =>
+    private static HookEvent Make(string name, SupervisorEvent e, SupervisorSnapshot s, string reason, string? cause, int? pid, int? exitCode, string? signal) =>
         new(name, e.At, reason, cause, s.State.ToString(), pid, exitCode, signal, s.Restarts, s.Circuit, s.CircuitReopensAt);
 }

@@ -9,13 +9,13 @@ namespace MlxSupervisor.Status;
 /// <summary>POST /restart, /stop and /start: operator requests, each needing the bearer token.</summary>
 internal static partial class ControlEndpoints
 {
-    public const string RestartReason = RestartCauseTracker.OperatorPrefix + " restart via the status endpoint";
-    public const string StopReason = RestartCauseTracker.OperatorPrefix + " stop via the status endpoint";
+    public const string RestartReason = "operator restart via the status endpoint";
+    public const string StopReason = "operator stop via the status endpoint";
 
     public static void Map(IEndpointRouteBuilder app, ServerSupervisor supervisor, StatusToken? token, ILogger logger)
     {
         app.MapPost("/restart", (HttpContext context) => Control(context, "restart", token, logger, supervisor,
-            () => supervisor.RequestRestart(RestartReason, countsAsFailure: false)));
+            () => supervisor.RequestOperatorRestart(RestartReason)));
         app.MapPost("/stop", (HttpContext context) => Control(context, "stop", token, logger, supervisor,
             () => supervisor.RequestStop(StopReason)));
         app.MapPost("/start", (HttpContext context) => Control(context, "start", token, logger, supervisor,

@@ -8,17 +8,22 @@ public sealed partial class ServerSupervisor
     private TaskCompletionSource _startRequest = NewStartSignal();
     private bool _held;
 
-    /// <summary>Ends the server's current life through the normal path: graceful stop, then a restart.</summary>
-    /// <param name="countsAsFailure">True when the server is sick: the restart backs off and counts toward the circuit.</param>
-    public void RequestRestart(string reason, bool countsAsFailure = true) =>
-        CurrentRestartSignal().TrySetResult(new RestartRequest(reason, countsAsFailure));
+    /// <summary>
+    /// Ends the life of a sick server (stalled, over its memory limit) through the normal path: graceful stop, then a
+    /// restart that backs off and counts toward the circuit like a crash.
+    /// </summary>
+    public void RequestRestart(string reason) =>
+        CurrentRestartSignal().TrySetResult(RestartRequest.Failure(RestartCause.Requested, reason));
+
+    /// <summary>An operator's restart: graceful stop, then a new server at once; the circuit does not count it.</summary>
+    public void RequestOperatorRestart(string reason) => CurrentRestartSignal().TrySetResult(RestartRequest.ByOperator(reason));
 
     /// <summary>Stops the server gracefully and spawns nothing until <see cref="RequestStart"/>.</summary>
     public void RequestStop(string reason)
     {
         lock (_controlLock)
             _held = true;
-        CurrentRestartSignal().TrySetResult(new RestartRequest(reason, CountsAsFailure: false));
+        CurrentRestartSignal().TrySetResult(RestartRequest.ByOperator(reason));
     }
 
     /// <summary>Ends a stop, or cuts a restart delay short.</summary>

@@ -10,11 +10,16 @@ public sealed partial class ServerSupervisor
     private IServerProcess? _process;
     private Task<RestartRequest>? _watch;
 
+    /// <summary>Why the last life of the server ended, for the spawn that replaces it; null before the first.</summary>
+    private RestartCause? _endedBy;
+
     /// <summary>Spawns the server and follows it until it has been healthy for ResetAfter, or has failed.</summary>
     private async ValueTask<AttemptOutcome> AttemptAsync(CancellationToken stoppingToken)
     {
         var options = Options;
         var spec = ServerLaunchSpec.From(options.Server);
+        var replacing = _endedBy;
+        _endedBy = null;
         ResetControlSignals();
         Transition(SupervisorState.Starting, $"spawning {spec.Command}", s => s with { Pid = null, ServerStartedAt = null, Health = new(null, 0, null) });
 
@@ -26,21 +31,17 @@ public sealed partial class ServerSupervisor
         catch (ServerStartException e)
         {
             Log.SpawnFailed(_logger, e.Message);
-            Record("spawn-failed", e.Message);
-            return AttemptOutcome.Failed(e.Message);
+            Record(new SupervisorEvent(_time.GetUtcNow(), EventKinds.SpawnFailed, e.Message) { Cause = replacing });
+            return await EndAsync(RestartRequest.Failure(RestartCause.SpawnFailed, e.Message));
         }
 
         _process = process;
         Log.Started(_logger, process.Pid, spec.Command);
-        Record("started", $"started pid={process.Pid}");
+        Record(new SupervisorEvent(_time.GetUtcNow(), EventKinds.Started, $"started pid={process.Pid}") { Pid = process.Pid, Cause = replacing });
         Status.Update(s => s with { Pid = process.Pid, ServerStartedAt = process.StartedAt });
 
-        var startupFailure = await WaitUntilHealthyAsync(process, stoppingToken);
-        if (startupFailure is not null)
-        {
-            await StopCurrentAsync(startupFailure.Reason);
-            return startupFailure.CountsAsFailure ? AttemptOutcome.Failed(startupFailure.Reason) : AttemptOutcome.Interrupted(startupFailure.Reason);
-        }
+        if (await WaitUntilHealthyAsync(process, stoppingToken) is { } startupFailure)
+            return await EndAsync(startupFailure);
 
         // The watch's first tick and the stability timer are registered before Running is published, so
         // whoever reacts to Running (a test advancing fake time, say) finds them already running.
@@ -55,21 +56,22 @@ public sealed partial class ServerSupervisor
         {
             await stable; // Surfaces cancellation.
             Log.Stable(_logger, process.Pid, options.Restart.ResetAfter.TotalSeconds);
-            Record("stable", $"stable for {options.Restart.ResetAfter.TotalSeconds:0.###} s");
+            Record(EventKinds.Stable, $"stable for {options.Restart.ResetAfter.TotalSeconds:0.###} s");
             return AttemptOutcome.Stable;
         }
 
-        var end = await _watch;
-        await StopCurrentAsync(end.Reason);
-        return end.CountsAsFailure ? AttemptOutcome.Failed(end.Reason) : AttemptOutcome.Interrupted(end.Reason);
+        return await EndAsync(await _watch);
     }
 
     /// <summary>After a successful start: waits for the server's end and cleans up after it.</summary>
-    private async Task<RestartRequest> RunUntilEndAsync(CancellationToken stoppingToken)
+    private async Task<AttemptOutcome> RunUntilEndAsync(CancellationToken stoppingToken) => await EndAsync(await _watch!.WaitAsync(stoppingToken));
+
+    /// <summary>Ends this life of the server: stops what is left of it, and keeps why for the spawn that replaces it.</summary>
+    private async Task<AttemptOutcome> EndAsync(RestartRequest end)
     {
-        var end = await _watch!.WaitAsync(stoppingToken);
+        _endedBy = end.Cause;
         await StopCurrentAsync(end.Reason);
-        return end;
+        return end.CountsAsFailure ? AttemptOutcome.Failed(end.Reason) : AttemptOutcome.Interrupted(end.Reason);
     }
 
     /// <returns>Null once healthy; otherwise why the start ended.</returns>
@@ -85,7 +87,7 @@ public sealed partial class ServerSupervisor
             var probe = _probe.ProbeAsync(url, options.Timeout, stoppingToken);
             var first = await Task.WhenAny(process.Exited, probe, restartRequested);
             if (first == process.Exited)
-                return Failure(ExitedReason(process, "during startup"));
+                return Exited(process, "during startup");
             if (first == restartRequested)
                 return restartRequested.Result;
 
@@ -97,9 +99,10 @@ public sealed partial class ServerSupervisor
 
             // Failures while the model loads are expected and are not strikes.
             if (_time.GetUtcNow() >= deadline)
-                return Failure($"not healthy within the startup timeout of {options.StartupTimeout.TotalSeconds:0.###} s (last probe: {result.Failure})");
+                return RestartRequest.Failure(RestartCause.StartupTimeout,
+                    $"not healthy within the startup timeout of {options.StartupTimeout.TotalSeconds:0.###} s (last probe: {result.Failure})");
             if (await Task.WhenAny(process.Exited, next, restartRequested) == process.Exited)
-                return Failure(ExitedReason(process, "during startup"));
+                return Exited(process, "during startup");
             stoppingToken.ThrowIfCancellationRequested();
         }
     }
@@ -116,7 +119,7 @@ public sealed partial class ServerSupervisor
         {
             var woke = await Task.WhenAny(process.Exited, tick, restartRequested);
             if (woke == process.Exited)
-                return Failure(ExitedReason(process, ""));
+                return Exited(process, "");
             if (woke == restartRequested)
                 return restartRequested.Result;
             await tick;
@@ -126,7 +129,7 @@ public sealed partial class ServerSupervisor
                 strikes = strikes.WithThreshold(options.FailureThreshold); // A reload applies at once, strikes so far kept.
             var probe = _probe.ProbeAsync(url, options.Timeout, stoppingToken);
             if (await Task.WhenAny(process.Exited, probe) == process.Exited)
-                return Failure(ExitedReason(process, ""));
+                return Exited(process, "");
             var result = await probe;
             ProbeCompleted?.Invoke(result);
 
@@ -148,7 +151,7 @@ public sealed partial class ServerSupervisor
             if (BusyReason(options) is { } busy)
             {
                 Log.StrikeWaived(_logger, result.Failure!, busy);
-                Record("strike-waived", $"probe failed ({result.Failure}) but {busy}");
+                Record(EventKinds.StrikeWaived, $"probe failed ({result.Failure}) but {busy}");
                 continue;
             }
 
@@ -158,16 +161,14 @@ public sealed partial class ServerSupervisor
             {
                 var reason = $"declared dead after {strikes.Threshold} failed probes ({result.Failure})";
                 Log.DeclaredDead(_logger, process.Pid, strikes.Threshold, result.Failure!);
-                Record("declared-dead", reason);
+                Record(new SupervisorEvent(_time.GetUtcNow(), EventKinds.DeclaredDead, reason) { Pid = process.Pid });
                 Status.Update(s => s with { Health = s.Health with { Strikes = strikes.Strikes, LastError = result.Failure } });
-                return Failure(reason);
+                return RestartRequest.Failure(RestartCause.Unhealthy, reason);
             }
             Transition(SupervisorState.Unhealthy, $"strike {strikes.Strikes}/{strikes.Threshold} ({result.Failure})",
                 s => s with { Health = s.Health with { Strikes = strikes.Strikes, LastError = result.Failure } });
         }
     }
-
-    private static RestartRequest Failure(string reason) => new(reason, CountsAsFailure: true);
 
     /// <summary>Why a failed probe is not a strike: requests are in flight and the server is still sending bytes.</summary>
     private string? BusyReason(Configuration.HealthOptions options)
@@ -181,7 +182,7 @@ public sealed partial class ServerSupervisor
             : null;
     }
 
-    private string ExitedReason(IServerProcess process, string when)
+    private RestartRequest Exited(IServerProcess process, string when)
     {
         var exit = process.Exited.Result;
         var uptime = exit.At - process.StartedAt;
@@ -190,8 +191,9 @@ public sealed partial class ServerSupervisor
         if (exit.ExitCode is not 0 && tail.Count > 0)
             Log.StderrTail(_logger, process.Pid, tail.Count, string.Join(Environment.NewLine, tail));
         var reason = when.Length == 0 ? $"exited {exit.Describe()}" : $"exited {exit.Describe()} {when}";
-        Record("exited", $"pid={process.Pid} {reason}");
-        return reason;
+        var message = $"pid={process.Pid} {reason}";
+        Record(new SupervisorEvent(_time.GetUtcNow(), EventKinds.Exited, message) { Pid = process.Pid });
+        return new RestartRequest(reason, CountsAsFailure: true, new RestartCause(RestartCause.Exited, message));
     }
 
     /// <summary>Stops the current server (SIGTERM, grace, SIGKILL), cleans up what it left, and waits for its port.</summary>
@@ -218,9 +220,10 @@ public sealed partial class ServerSupervisor
         if (stop.Survivors.Count > 0)
         {
             Log.Survivors(_logger, process.Pid, string.Join(',', stop.Survivors));
-            Record("survivors", $"pid={process.Pid}: gave up waiting for {string.Join(',', stop.Survivors)}, which survived SIGKILL");
+            Record(new SupervisorEvent(_time.GetUtcNow(), EventKinds.Survivors,
+                $"pid={process.Pid}: gave up waiting for {string.Join(',', stop.Survivors)}, which survived SIGKILL") { Pid = process.Pid });
         }
-        Record("stopped", wasRunning
+        Record(EventKinds.Stopped, wasRunning
             ? $"pid={process.Pid} stopped by {(stop.Killed ? "SIGKILL" : "SIGTERM")} in {stop.Took.TotalSeconds:0.0} s, {stop.Exit.Describe()}"
             : $"pid={process.Pid} cleaned up");
 

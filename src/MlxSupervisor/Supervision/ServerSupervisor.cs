@@ -58,6 +58,7 @@ public sealed partial class ServerSupervisor
                     Transition(SupervisorState.Stopped, "stopped by operator", s => s with { NextRestartAt = null });
                     await StartRequested.WaitAsync(stoppingToken);
                     ResetControlSignals();
+                    _endedBy ??= new RestartCause(RestartCause.Operator, "stopped by operator, then started");
                     failures = 0;
                     refused = false;
                     continue;
@@ -146,7 +147,7 @@ public sealed partial class ServerSupervisor
         _circuit = new RestartCircuit(options, _time);
         _circuit.Transitioned += OnCircuitTransition;
         Log.CircuitReconfigured(_logger, options.FailureThreshold, options.SamplingWindow.TotalSeconds, options.BreakDuration.TotalSeconds);
-        Record("circuit-reconfigured", "circuit rebuilt from reloaded settings: closed, nothing counted");
+        Record(EventKinds.CircuitReconfigured, "circuit rebuilt from reloaded settings: closed, nothing counted");
         Status.Update(s => s with { Circuit = "Closed", CircuitReopensAt = null });
     }
 
@@ -156,15 +157,15 @@ public sealed partial class ServerSupervisor
         {
             case CircuitState.Open:
                 Log.CircuitOpened(_logger, t.ReopensAt!.Value.ToLocalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
-                Record("circuit-open", $"circuit open until {t.ReopensAt:O}");
+                Record(new SupervisorEvent(_time.GetUtcNow(), EventKinds.CircuitOpen, $"circuit open until {t.ReopensAt:O}") { Until = t.ReopensAt });
                 break;
             case CircuitState.HalfOpen:
                 Log.CircuitHalfOpen(_logger);
-                Record("circuit-half-open", "half-open trial");
+                Record(EventKinds.CircuitHalfOpen, "half-open trial");
                 break;
             case CircuitState.Closed:
                 Log.CircuitClosed(_logger);
-                Record("circuit-closed", "circuit closed");
+                Record(EventKinds.CircuitClosed, "circuit closed");
                 break;
         }
         Status.Update(s => s with { Circuit = t.State.ToString(), CircuitReopensAt = t.ReopensAt });
@@ -178,8 +179,10 @@ public sealed partial class ServerSupervisor
             var next = s with { State = state, Since = s.State == state ? s.Since : now, Reason = reason };
             return also is null ? next : also(next);
         });
-        Record("state", $"{state}: {reason}");
+        Record(EventKinds.State, $"{state}: {reason}");
     }
 
-    private void Record(string kind, string message) => Status.Record(new SupervisorEvent(_time.GetUtcNow(), kind, message));
+    private void Record(string kind, string message) => Record(new SupervisorEvent(_time.GetUtcNow(), kind, message));
+
+    private void Record(SupervisorEvent e) => Status.Record(e);
 }

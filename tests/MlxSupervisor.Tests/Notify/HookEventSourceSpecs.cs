@@ -14,14 +14,10 @@ public sealed class HookEventSourceSpecs
     private static ConcurrentQueue<HookEvent> Listen(SupervisorHarness h)
     {
         var told = new ConcurrentQueue<HookEvent>();
-        var source = new HookEventSource();
         h.Supervisor.Status.EventRecorded += e =>
         {
-            lock (source)
-            {
-                if (source.Observe(e, h.Current) is { } hook)
-                    told.Enqueue(hook);
-            }
+            if (HookEventSource.Observe(e, h.Current) is { } hook)
+                told.Enqueue(hook);
         };
         return told;
     }
@@ -86,7 +82,7 @@ public sealed class HookEventSourceSpecs
         h.Run();
         await h.WaitFor(s => s.State == SupervisorState.Running);
 
-        h.Supervisor.RequestRestart(ControlEndpoints.RestartReason, countsAsFailure: false);
+        h.Supervisor.RequestOperatorRestart(ControlEndpoints.RestartReason);
         await h.WaitFor(s => s.State == SupervisorState.Running && h.Launcher.Started.Count == 2);
 
         var restart = told.Should().ContainSingle().Which;

@@ -40,7 +40,7 @@ public sealed class ServerSupervisorControlSpecs
         h.Run();
         var first = await h.WaitFor(s => s.State == SupervisorState.Running);
 
-        h.Supervisor.RequestRestart("operator request", countsAsFailure: false);
+        h.Supervisor.RequestOperatorRestart("operator request");
         var second = await h.WaitFor(s => s.State == SupervisorState.Running && s.Pid != first.Pid);
 
         second.ConsecutiveFailures.Should().Be(0);

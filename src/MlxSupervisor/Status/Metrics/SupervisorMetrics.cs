@@ -28,8 +28,6 @@ public sealed class SupervisorMetrics : IDisposable
     private readonly TimeProvider _time;
     private readonly long[] _restarts = new long[RestartCause.Labels.Count];
     private readonly Histogram<double> _probeDuration;
-    private readonly RestartCauseTracker _causes = new();
-    private readonly Lock _lock = new();
 
     public SupervisorMetrics(ServerSupervisor supervisor, IResidentMemoryReader memory, TimeProvider time)
     {
@@ -75,10 +73,7 @@ public sealed class SupervisorMetrics : IDisposable
 
     private void OnEvent(SupervisorEvent e)
     {
-        RestartCause? cause;
-        lock (_lock)
-            cause = _causes.Observe(e);
-        if (cause is not null)
+        if (e.Cause is { } cause && e.Kind is EventKinds.Started or EventKinds.SpawnFailed)
             Interlocked.Increment(ref _restarts[ReasonIndex[cause.Label]]);
     }
 
