@@ -108,6 +108,11 @@ public sealed partial class ServerSupervisor
     }
 
     /// <summary>Probes every Interval until the server exits, is declared dead, or a restart is requested.</summary>
+    /// <remarks>
+    /// The next tick is set as a probe begins, not when it ends, so probes start Interval apart even while each one
+    /// waits out its Timeout: a hung server is declared dead FailureThreshold × Interval + Timeout after its last
+    /// answer, not FailureThreshold × (Interval + Timeout). Timeout is below Interval (validated), so probes never overlap.
+    /// </remarks>
     /// <returns>Why this life of the server ended.</returns>
     /// <param name="url">The URL the server was started for; a reloaded Health:Url applies at the next restart.</param>
     private async Task<RestartRequest> WatchAsync(IServerProcess process, Uri url, CancellationToken stoppingToken)
@@ -127,14 +132,14 @@ public sealed partial class ServerSupervisor
             var options = Options.Health;
             if (options.FailureThreshold != strikes.Threshold)
                 strikes = strikes.WithThreshold(options.FailureThreshold); // A reload applies at once, strikes so far kept.
+            // Also registered before the result is published, for the same reason as in AttemptAsync.
+            tick = Task.Delay(options.Interval, _time, stoppingToken);
             var probe = _probe.ProbeAsync(url, options.Timeout, stoppingToken);
             if (await Task.WhenAny(process.Exited, probe) == process.Exited)
                 return Exited(process, "");
             var result = await probe;
             ProbeCompleted?.Invoke(result);
 
-            // Registered before the result is published, for the same reason as in AttemptAsync.
-            tick = Task.Delay(options.Interval, _time, stoppingToken);
             if (result.Healthy)
             {
                 var wasUnhealthy = strikes.Strikes > 0;

@@ -53,6 +53,35 @@ public sealed class ServerSupervisorSpecs
     }
 
     [Fact(Timeout = Timeouts.UnitTestMs)]
+    public async Task A_hung_server_is_declared_dead_three_intervals_and_one_timeout_after_its_last_answer()
+    {
+        await using var h = new SupervisorHarness();
+        h.Run();
+        var running = await h.WaitFor(s => s.State == SupervisorState.Running);
+        var lastAnswer = h.Time.GetUtcNow();
+        var (interval, timeout) = (h.Options.Health.Interval, h.Options.Health.Timeout);
+        h.Probe.Hangs = true;
+        var probesBefore = h.Probe.Probes;
+
+        for (var strike = 1; strike <= 3; strike++)
+        {
+            // To the next tick, then through the probe's timeout. A probe that has not begun by the tick fails the wait.
+            h.Time.SetUtcNow(lastAnswer + interval * strike);
+            await h.WaitFor(_ => h.Probe.Probes == probesBefore + strike);
+            h.Time.Advance(timeout);
+            await h.WaitFor(s => s.Health.Strikes == strike || s.State == SupervisorState.Stopping || s.NextRestartAt is not null);
+        }
+        await h.WaitFor(s => s.NextRestartAt is not null);
+
+        h.Probe.StartedAt.Skip(probesBefore).Should().Equal(
+            [lastAnswer + interval, lastAnswer + interval * 2, lastAnswer + interval * 3],
+            "each probe starts on its tick, not Interval after the last one timed out");
+        h.Supervisor.Status.RecentEvents.Single(e => e.Kind == EventKinds.DeclaredDead).At
+            .Should().Be(lastAnswer + interval * 3 + timeout, "3 × 10 s + 5 s at the defaults");
+        running.Pid.Should().Be(h.Launcher.Started[0].Pid);
+    }
+
+    [Fact(Timeout = Timeouts.UnitTestMs)]
     public async Task A_healthy_probe_between_failures_clears_the_strikes()
     {
         await using var h = new SupervisorHarness();

@@ -18,6 +18,7 @@ public sealed class SupervisorHarness : IAsyncDisposable
         Options.Server.Command = "mlx_lm.server";
         configure?.Invoke(Options);
         Launcher = new FakeServerLauncher(Time);
+        Probe = new ScriptedHealthProbe(Time);
         Supervisor = new ServerSupervisor(() => Options, Launcher, Probe, Time, NullLogger.Instance, activity);
     }
 
@@ -29,7 +30,7 @@ public sealed class SupervisorHarness : IAsyncDisposable
 
     public FakeServerLauncher Launcher { get; }
 
-    public ScriptedHealthProbe Probe { get; } = new();
+    public ScriptedHealthProbe Probe { get; }
 
     public ServerSupervisor Supervisor { get; }
 
