@@ -196,6 +196,19 @@ mkdir -p "$(dirname "$out")"
       printf "- Outside the GC heap (anonymous less GC committed): %.1f MB at t=%d s, %.1f MB at the end.\n", n2/1024, s2, nl/1024
       printf "- Timers: %d at t=%d s, %d at the end (max %d).\n", m2, s2, ml, mmax
     }' "$samples"
+  # Flat means no slope once warmed up: the second half of the run, where a leak per restart would keep climbing.
+  awk -F'\t' -v half=$((duration / 2)) '
+    $1 >= half {
+      if (n == 0) { t0 = $1; r0 = $2; a0 = $8; f0 = $3 }
+      if (n == 0 || $2 < rmin) rmin = $2; if (n == 0 || $2 > rmax) rmax = $2
+      if (n == 0 || $8 < amin) amin = $8; if (n == 0 || $8 > amax) amax = $8
+      if (n == 0 || $3 < fmin) fmin = $3; if (n == 0 || $3 > fmax) fmax = $3
+      n++; tl = $1; rl = $2; al = $8; fl = $3; k0 = k0 == "" ? $7 : k0; kl = $7
+    }
+    END {
+      if (n < 2) exit
+      printf "- Second half (t=%d s to %d s, %d kills): RSS %.1f → %.1f MB (range %.1f–%.1f), anonymous %.1f → %.1f MB (range %.1f–%.1f), descriptors %d → %d (range %d–%d).\n", t0, tl, kl - k0, r0/1024, rl/1024, rmin/1024, rmax/1024, a0/1024, al/1024, amin/1024, amax/1024, f0, fl, fmin, fmax
+    }' "$samples"
   echo "- At the end the daemon, one server and its helper made $processes_at_end processes (3 expected); after SIGTERM the daemon exited with code $code and left $leftover processes behind."
 } >"$out"
 echo "soak: report written to $out"
