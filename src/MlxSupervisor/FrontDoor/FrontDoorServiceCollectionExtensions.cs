@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using MlxSupervisor.Configuration;
+using MlxSupervisor.Status;
 using MlxSupervisor.Supervision;
 
 namespace MlxSupervisor.FrontDoor;
@@ -9,7 +10,7 @@ public static class FrontDoorServiceCollectionExtensions
 {
     /// <summary>
     /// With Proxy:Enabled, adds the front door and its statistics, which the supervisor reads as
-    /// <see cref="IServerActivity"/>. Call it after the supervisor's hosted service, so that at shutdown the front door
+    /// <see cref="IServerActivity"/> and the status endpoint as <see cref="IFrontDoorFigures"/>. Call it after the supervisor's hosted service, so that at shutdown the front door
     /// stops taking requests before the server is stopped.
     /// </summary>
     public static IServiceCollection AddFrontDoor(this IServiceCollection services, SupervisorOptions options)
@@ -20,6 +21,7 @@ public static class FrontDoorServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton(sp => new FrontDoorStatistics(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMeterFactory>()));
         services.AddSingleton<IServerActivity>(sp => sp.GetRequiredService<FrontDoorStatistics>());
+        services.AddSingleton<IFrontDoorFigures>(sp => new FrontDoorFigures(sp.GetRequiredService<FrontDoorStatistics>()));
         services.AddSingleton(sp => new FrontDoorServer(options, sp.GetRequiredService<ServerSupervisor>(),
             sp.GetRequiredService<FrontDoorStatistics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(),
             sp.GetService<LiveSupervisorOptions>() is { } live ? () => live.Current : null));

@@ -30,13 +30,8 @@ public static class StatusServiceCollectionExtensions
             sp.GetRequiredService<IResidentMemoryReader>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>(),
-            FrontDoorFiguresOf(sp)));
+            sp.GetService<IFrontDoorFigures>()));
         services.AddHostedService<StatusHostedService>();
         return services;
     }
-
-    /// <summary>A registered <see cref="IFrontDoorFigures"/>, else the front door's statistics when it runs, else none.</summary>
-    private static IFrontDoorFigures? FrontDoorFiguresOf(IServiceProvider services) =>
-        services.GetService<IFrontDoorFigures>()
-        ?? (services.GetService<FrontDoor.FrontDoorStatistics>() is { } statistics ? new FrontDoorFigures(statistics) : null);
 }

@@ -92,7 +92,9 @@ public sealed class DaemonStatusSpecs : IDisposable
         running.ExitCode.Should().Be(0, running.ToString());
         running.Stdout.Should().Contain("State       Running since").And.Contain("Server      pid ").And.Contain("Restarts    0");
         json.ExitCode.Should().Be(0);
-        JsonDocument.Parse(json.Stdout).RootElement.GetProperty("state").GetString().Should().Be("Running");
+        var document = JsonDocument.Parse(json.Stdout).RootElement;
+        document.GetProperty("state").GetString().Should().Be("Running");
+        document.GetProperty("frontDoor").GetProperty("inFlight").GetInt32().Should().Be(0, "the daemon's front door reports to its status");
         stop.ExitCode.Should().Be(0, stop.ToString());
         stopped.ExitCode.Should().Be(1, stopped.ToString());
         stopped.Stdout.Should().Contain("State       Stopped").And.Contain("Server      not running");

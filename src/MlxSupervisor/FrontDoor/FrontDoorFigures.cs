@@ -1,6 +1,6 @@
-using MlxSupervisor.FrontDoor;
+using MlxSupervisor.Status;
 
-namespace MlxSupervisor.Status;
+namespace MlxSupervisor.FrontDoor;
 
 /// <summary>The front door's statistics as GET /status shows them: counts, and waits in seconds.</summary>
 internal sealed class FrontDoorFigures(FrontDoorStatistics statistics) : IFrontDoorFigures
