@@ -72,7 +72,7 @@ public sealed class SettingsReloadSpecs : IDisposable
         var running = supervisor.RunAsync(stop.Token);
         try
         {
-            var serving = await supervisor.Status.WaitForAsync(s => s.State == SupervisorState.Running, new CancellationTokenSource(Timeouts.Wait).Token);
+            var serving = await supervisor.Status.WaitFor(s => s.State == SupervisorState.Running, Timeouts.Wait);
 
             var atEdit = probe.Probes;
             // Saved the way most editors save: a new file renamed over the old one.

@@ -67,11 +67,7 @@ public sealed class RestartCauseSpecs
         });
         h.Probe.Failure = "connection refused";
         h.Run();
-        for (var i = 0; i < 3; i++)
-        {
-            await h.WaitFor(_ => h.Probe.Probes > i);
-            h.Time.Advance(TimeSpan.FromSeconds(1));
-        }
+        await h.AdvanceAfterEachProbe(3, h.Options.Health.StartupProbeInterval);
         h.Probe.Failure = null;
         await h.SkipToRestartAfterSpawn(1);
         await h.WaitFor(s => s.State == SupervisorState.Running);

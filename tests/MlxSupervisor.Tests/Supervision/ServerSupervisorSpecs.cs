@@ -136,11 +136,7 @@ public sealed class ServerSupervisorSpecs
         h.Probe.Failure = "connection refused";
         h.Run();
 
-        for (var i = 0; i < 6; i++)
-        {
-            await h.WaitFor(_ => h.Probe.Probes > i);
-            h.Time.Advance(TimeSpan.FromSeconds(1));
-        }
+        await h.AdvanceAfterEachProbe(6, h.Options.Health.StartupProbeInterval);
         var backingOff = await h.WaitFor(s => s.NextRestartAt is not null);
 
         backingOff.LastExit!.Reason.Should().StartWith("not healthy within the startup timeout of 5 s");

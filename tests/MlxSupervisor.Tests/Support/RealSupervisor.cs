@@ -62,18 +62,8 @@ public sealed class RealSupervisor : IAsyncDisposable
 
     public void Run() => _running = Supervisor.RunAsync(_stop.Token);
 
-    public async Task<SupervisorSnapshot> WaitFor(Func<SupervisorSnapshot, bool> condition, TimeSpan? within = null)
-    {
-        using var timeout = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(20));
-        try
-        {
-            return await Supervisor.Status.WaitForAsync(condition, timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"Expected state not reached; now {Supervisor.Status.Current}\n{Logs.Dump()}");
-        }
-    }
+    public Task<SupervisorSnapshot> WaitFor(Func<SupervisorSnapshot, bool> condition, TimeSpan? within = null) =>
+        Supervisor.Status.WaitFor(condition, within ?? TimeSpan.FromSeconds(20), Logs.Dump);
 
     /// <summary>Stops the supervisor as the daemon's shutdown would.</summary>
     public async Task StopAsync()

@@ -43,18 +43,7 @@ public sealed class SupervisorHarness : IAsyncDisposable
     }
 
     /// <summary>Waits, in real time but bounded, for the supervisor to reach a state.</summary>
-    public async Task<SupervisorSnapshot> WaitFor(Func<SupervisorSnapshot, bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Timeouts.Wait);
-        try
-        {
-            return await Supervisor.Status.WaitForAsync(condition, timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"The supervisor did not reach the expected state; it is {Current}");
-        }
-    }
+    public Task<SupervisorSnapshot> WaitFor(Func<SupervisorSnapshot, bool> condition) => Supervisor.Status.WaitFor(condition, Timeouts.Wait);
 
     /// <summary>Waits for the next scheduled restart (the k-th spawn is done) and jumps to it.</summary>
     public async Task<SupervisorSnapshot> SkipToRestartAfterSpawn(int spawns)
@@ -62,6 +51,16 @@ public sealed class SupervisorHarness : IAsyncDisposable
         var waiting = await WaitFor(s => s.NextRestartAt is not null && Launcher.Started.Count == spawns);
         Time.SetUtcNow(waiting.NextRestartAt!.Value);
         return waiting;
+    }
+
+    /// <summary>Moves the clock on by <paramref name="step"/> after each probe, until <paramref name="probes"/> have been made in all.</summary>
+    public async Task AdvanceAfterEachProbe(int probes, TimeSpan step)
+    {
+        for (var i = 1; i <= probes; i++)
+        {
+            await WaitFor(_ => Probe.Probes >= i);
+            Time.Advance(step);
+        }
     }
 
     public double SecondsSinceStart(DateTimeOffset at) => (at - Start).TotalSeconds;
