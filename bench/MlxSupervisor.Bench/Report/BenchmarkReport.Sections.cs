@@ -41,7 +41,7 @@ internal static partial class BenchmarkReport
         md.AppendLine("""
             Reading it: supervisord notices the exit at once (the child's pipes close and wake its main loop, which then reaps
             it), but moves a program from EXITED back to STARTING only on the next pass of that loop, which waits up to 1 s
-            for events (`poll(timeout=1)` in `supervisord.py`); so its respawn comes about a second after any crash. The daemon sees the exit by polling the pid (every 20 ms), stops what is left of the process
+            for events (`poll(timeout=1)` in `supervisord.py`); so its respawn comes about a second after any crash. The daemon sees the exit as the runtime reaps its child (on SIGCHLD), stops what is left of the process
             group, waits for the port to be free, then waits its backoff. "From spawn to 200" is mostly the simulated server's
             own start-up (.NET and Kestrel); for the daemon it also holds its re-exec of itself (`mlx-supervisor
             __exec-in-new-group`, a .NET start-up that calls setpgid and exec's the server), which supervisord does not need
@@ -126,8 +126,9 @@ internal static partial class BenchmarkReport
 
             The supervisor's own process (not its server), once the server is up and {r.Settings.Settle.TotalSeconds:0.#} s have passed:
             VmRSS from `/proc/PID/status` sampled every second (median and max), and CPU as utime + stime from `/proc/PID/stat`
-            over a {r.Settings.FootprintWindow.TotalSeconds:0} s window, in % of one core. Whatever the probe interval, the daemon also
-            polls the server's pid every 20 ms, to see an exit at once; that is likely most of its idle CPU.
+            over a {r.Settings.FootprintWindow.TotalSeconds:0} s window, in % of one core. Between probes the daemon has nothing on a
+            timer but Kestrel's once-a-second heartbeats (front door and status endpoint) and the stall watchdog's check:
+            a server's exit reaches it as SIGCHLD, not by polling its pid.
 
             """);
         var table = new MarkdownTable("Supervisor", "Condition", "RSS median", "RSS max", "CPU, % of a core", "Threads");
