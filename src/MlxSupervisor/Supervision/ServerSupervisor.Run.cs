@@ -46,7 +46,9 @@ public sealed partial class ServerSupervisor
         // The watch's first tick and the stability timer are registered before Running is published, so
         // whoever reacts to Running (a test advancing fake time, say) finds them already running.
         _watch = WatchAsync(process, new Uri(options.Health.Url!), stoppingToken);
-        var stable = Task.Delay(options.Restart.ResetAfter, _time, stoppingToken);
+        // Cancelled when the watch ends first, so a life that ends early leaves no timer behind for ResetAfter.
+        using var stability = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var stable = Task.Delay(options.Restart.ResetAfter, _time, stability.Token);
         var healthyAfter = _time.GetUtcNow() - process.StartedAt;
         Log.Healthy(_logger, process.Pid, healthyAfter.TotalSeconds);
         Transition(SupervisorState.Running, $"healthy after {healthyAfter.TotalSeconds:0.0} s",
@@ -60,6 +62,7 @@ public sealed partial class ServerSupervisor
             return AttemptOutcome.Stable;
         }
 
+        await stability.CancelAsync();
         return await EndAsync(await _watch);
     }
 
@@ -74,8 +77,28 @@ public sealed partial class ServerSupervisor
         return end.CountsAsFailure ? AttemptOutcome.Failed(end.Reason) : AttemptOutcome.Interrupted(end.Reason);
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/> with a token that is cancelled as it returns, however it returns, so the timer
+    /// and the probe it may leave pending end with it instead of running on after that life of the server.
+    /// </summary>
+    private static async Task<T> EndingPendingWorkAsync<T>(Func<CancellationToken, Task<T>> body, CancellationToken stoppingToken)
+    {
+        using var scope = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        try
+        {
+            return await body(scope.Token);
+        }
+        finally
+        {
+            await scope.CancelAsync();
+        }
+    }
+
     /// <returns>Null once healthy; otherwise why the start ended.</returns>
-    private async Task<RestartRequest?> WaitUntilHealthyAsync(IServerProcess process, CancellationToken stoppingToken)
+    private Task<RestartRequest?> WaitUntilHealthyAsync(IServerProcess process, CancellationToken stoppingToken) =>
+        EndingPendingWorkAsync(token => ProbeUntilHealthyAsync(process, token), stoppingToken);
+
+    private async Task<RestartRequest?> ProbeUntilHealthyAsync(IServerProcess process, CancellationToken stoppingToken)
     {
         var restartRequested = CurrentRestartSignal().Task;
         var options = Options.Health;
@@ -115,7 +138,10 @@ public sealed partial class ServerSupervisor
     /// </remarks>
     /// <returns>Why this life of the server ended.</returns>
     /// <param name="url">The URL the server was started for; a reloaded Health:Url applies at the next restart.</param>
-    private async Task<RestartRequest> WatchAsync(IServerProcess process, Uri url, CancellationToken stoppingToken)
+    private Task<RestartRequest> WatchAsync(IServerProcess process, Uri url, CancellationToken stoppingToken) =>
+        EndingPendingWorkAsync(token => ProbeUntilEndAsync(process, url, token), stoppingToken);
+
+    private async Task<RestartRequest> ProbeUntilEndAsync(IServerProcess process, Uri url, CancellationToken stoppingToken)
     {
         var restartRequested = CurrentRestartSignal().Task;
         var strikes = new StrikeCounter(Options.Health.FailureThreshold);

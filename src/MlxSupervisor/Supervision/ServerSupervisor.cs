@@ -113,8 +113,9 @@ public sealed partial class ServerSupervisor
         var at = _time.GetUtcNow() + wait;
 
         // The timer is registered before the state is published, so whoever reacts to BackingOff
-        // (a test advancing fake time, say) finds it already running.
-        var waiting = Task.Delay(wait, _time, stoppingToken);
+        // (a test advancing fake time, say) finds it already running. It is cancelled if a request ends the wait.
+        using var cutShort = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var waiting = Task.Delay(wait, _time, cutShort.Token);
         if (_circuit.State == CircuitState.Open)
         {
             Transition(SupervisorState.CircuitOpen, $"circuit open until {_circuit.ReopensAt:HH:mm:ss}", s => s with { NextRestartAt = at });
@@ -127,7 +128,7 @@ public sealed partial class ServerSupervisor
         }
         // An operator's start cuts the delay short; an operator's stop ends it without a spawn.
         var woke = await Task.WhenAny(waiting, StartRequested, CurrentRestartSignal().Task);
-        await (woke == waiting ? waiting : Task.CompletedTask);
+        await (woke == waiting ? waiting : cutShort.CancelAsync());
         Status.Update(s => s with { NextRestartAt = null });
         return !IsHeld;
     }

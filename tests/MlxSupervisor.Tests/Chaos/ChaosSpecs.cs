@@ -17,9 +17,10 @@ public sealed class ChaosSpecs(ITestOutputHelper output)
     private const int Kills = 30;
     private const int ChaosTestMs = 240_000;
 
-    /// <summary>How far the daemon's descriptors and threads may end above where they started.</summary>
+    /// <summary>How far the daemon's descriptors, threads and live timers may end above where they started.</summary>
     private const int FdBound = 6;
     private const int ThreadBound = 8;
+    private const int TimerBound = 4;
 
     private enum Moment
     {
@@ -30,7 +31,7 @@ public sealed class ChaosSpecs(ITestOutputHelper output)
     }
 
     [Fact(Timeout = ChaosTestMs)]
-    public async Task Thirty_SIGKILLs_at_random_moments_leave_one_server_no_orphan_and_the_daemons_descriptors_and_threads_where_they_were()
+    public async Task Thirty_SIGKILLs_at_random_moments_leave_one_server_no_orphan_and_the_daemons_descriptors_threads_and_timers_where_they_were()
     {
         using var dir = new TempDirectory();
         var tag = Guid.NewGuid().ToString("N");
@@ -38,6 +39,10 @@ public sealed class ChaosSpecs(ITestOutputHelper output)
             ["--spawn-helper", "--startup-delay-ms", "300", "--hang-health-after-ms", "1500", "--ignore-sigterm"],
             grace: "00:00:00.600",
             restart: """{ "InitialDelay": "00:00:00.200", "MaxDelay": "00:00:00.800", "ResetAfter": "00:00:30" }""");
+        using var status = new HttpClient(new SocketsHttpHandler { UseProxy = false })
+        {
+            BaseAddress = new Uri(System.Text.Json.JsonDocument.Parse(File.ReadAllText(config)).RootElement.GetProperty("Status").GetProperty("Listen").GetString()!),
+        };
         var random = new Random();
         var landed = new Dictionary<Moment, int>();
         var missed = 0;
@@ -47,6 +52,7 @@ public sealed class ChaosSpecs(ITestOutputHelper output)
             await daemon.WaitForLine("healthy after", TimeSpan.FromSeconds(30));
             var (fdsCold, threadsCold) = Resources(daemon.Pid);
             (int Fds, int Threads)? warm = null;
+            double? timersWarm = null;
             var started = DateTime.UtcNow;
 
             for (var kill = 0; kill < Kills; kill++)
@@ -64,8 +70,12 @@ public sealed class ChaosSpecs(ITestOutputHelper output)
                         target = Pid(await daemon.WaitForLine("healthy after", skip: mark));
                         // Where the daemon "starts" from: healthy, after a first round of every kind of kill has
                         // loaded what a restart needs (Polly, for one, is first used by the first restart).
-                        if (kill >= 4)
-                            warm ??= Resources(daemon.Pid);
+                        if (kill >= 4 && warm is null)
+                        {
+                            // Timers first: the first scrape of /metrics loads what it needs, descriptors included.
+                            timersWarm = await LiveTimers(status);
+                            warm = Resources(daemon.Pid);
+                        }
                         await Task.Delay(random.Next(0, 1000));
                         break;
                     case Moment.Stopping:
@@ -86,6 +96,7 @@ public sealed class ChaosSpecs(ITestOutputHelper output)
 
             var afterKills = daemon.Lines.Count;
             var server = Pid(await daemon.WaitForLine("healthy after", TimeSpan.FromSeconds(30), skip: afterKills));
+            var timersAfter = await LiveTimers(status);
             var (fdsAfter, threadsAfter) = Resources(daemon.Pid);
             var children = Children(daemon.Pid);
             var others = DaemonRun.TaggedProcesses(tag).Except([daemon.Pid]).ToList();
@@ -93,11 +104,13 @@ public sealed class ChaosSpecs(ITestOutputHelper output)
             var (fdsBefore, threadsBefore) = warm!.Value;
             output.WriteLine($"daemon fds {fdsCold} at the first healthy server, {fdsBefore} after the first round of kills, {fdsAfter} at the end");
             output.WriteLine($"daemon threads {threadsCold} at the first healthy server, {threadsBefore} after the first round of kills, {threadsAfter} at the end");
+            output.WriteLine($"daemon timers {timersWarm} after the first round of kills, {timersAfter} at the end");
 
             children.Should().Equal([server], "exactly one server runs");
             others.Should().OnlyContain(pid => ProcStat.TryRead(pid)!.Value.GroupId == server, "every other process is the current server's own (its helper): no orphan");
             fdsAfter.Should().BeLessThanOrEqualTo(fdsBefore + FdBound, daemon.Dump());
             threadsAfter.Should().BeLessThanOrEqualTo(threadsBefore + ThreadBound);
+            timersAfter.Should().BeLessThanOrEqualTo(timersWarm!.Value + TimerBound, "a timer left by each restart would pile up");
 
             daemon.Signal(Signals.SIGTERM);
             (await daemon.WaitForExit(TimeSpan.FromSeconds(20))).Should().Be(0);
@@ -108,6 +121,10 @@ public sealed class ChaosSpecs(ITestOutputHelper output)
             DaemonRun.KillTagged(tag).Should().BeEmpty("no process may outlive the test");
         }
     }
+
+    /// <summary>The daemon's live timers, as its runtime counts them (System.Runtime's dotnet.timer.count on /metrics).</summary>
+    private static async Task<double> LiveTimers(HttpClient status) =>
+        PrometheusText.Parse(await status.GetStringAsync("/metrics")).Value("dotnet_timer_count");
 
     private static (int Fds, int Threads) Resources(int pid)
     {
