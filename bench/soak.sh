@@ -161,9 +161,9 @@ mkdir -p "$(dirname "$out")"
     echo "The issue asks for 30 minutes; this run is shorter, as the table's last row shows. Run \`bench/soak.sh\` for the full length."
   fi
   echo "t counts from the first healthy server."
-  # Settings of glibc's allocator or the GC that this run was given, so a report says what it measured.
+  # Settings of glibc's allocator, the GC or the JIT's tiers that this run was given, so a report says what it measured.
   tuning=""
-  while read -r setting; do tuning+="${tuning:+ }\`$setting\`"; done < <(env | grep -E '^(MALLOC_[A-Z_]+|DOTNET_[A-Za-z_]*[Gg][Cc][A-Za-z_]*)=' | sort)
+  while read -r setting; do tuning+="${tuning:+ }\`$setting\`"; done < <(env | grep -E '^(MALLOC_[A-Z_]+|DOTNET_([A-Za-z_]*[Gg][Cc][A-Za-z_]*|Tiered[A-Za-z]*|TC_[A-Za-z_]+|ReadyToRun))=' | sort)
   if [ -n "$tuning" ]; then echo "The daemon ran with $tuning."; fi
   echo
   echo "RSS is split as /proc/PID/status splits it: anonymous memory (the GC heap and native allocations), file-backed"
