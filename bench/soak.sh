@@ -88,6 +88,22 @@ tagged() {
 
 status_field() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
 
+# The managed heap that is really live, after a full collection that dotnet-gcdump induces: unlike the heap after the
+# last collection, it holds no garbage waiting in gen2. Optional (dotnet tool install -g dotnet-gcdump), and taken only
+# after the last sample: its EventPipe session leaves native buffers in the daemon that would show in later samples.
+gcdump=$(command -v dotnet-gcdump || { [ -x "$HOME/.dotnet/tools/dotnet-gcdump" ] && echo "$HOME/.dotnet/tools/dotnet-gcdump"; } || true)
+live_heaps=()
+live_heap() {
+  [ -n "$gcdump" ] || return 0
+  local dump="$work/heap-$1.gcdump" bytes objects
+  "$gcdump" collect -p "$daemon" -o "$dump" >/dev/null 2>&1 || return 0
+  read -r bytes objects < <("$gcdump" report "$dump" 2>/dev/null | awk 'NR <= 2 { gsub(",", "", $1); printf "%s ", $1 } END { print "" }') || true
+  if [ -n "${objects:-}" ]; then
+    live_heaps+=("t=$1 s: $(awk -v b="$bytes" 'BEGIN { printf "%.2f", b / 1048576 }') MB in $objects objects")
+  fi
+  rm -f "$dump"
+}
+
 # The daemon's own view of its managed memory and timers, from the runtime's System.Runtime meter on /metrics:
 # the GC heap after the last collection, the memory the GC has committed (kB), live timers, and collections so far.
 runtime_figures() {
@@ -135,7 +151,7 @@ while :; do
       "$now" "$rss" "$anon" "${gc_heap:-?}" "${gc_committed:-?}" "${timers:-?}" "$fds" "$threads" "$servers" "$started" "$kills"
     next_sample=$((next_sample + sample_every))
   fi
-  [ "$now" -ge "$duration" ] && break
+  if [ "$now" -ge "$duration" ]; then live_heap "$now"; break; fi
   if [ "$now" -ge "$next_kill" ]; then
     server=$(children_of "$daemon" | head -n 1)
     if [ -n "$server" ]; then kill -KILL "$server" 2>/dev/null && kills=$((kills + 1)); else missed=$((missed + 1)); fi
@@ -209,6 +225,10 @@ mkdir -p "$(dirname "$out")"
       if (n < 2) exit
       printf "- Second half (t=%d s to %d s, %d kills): RSS %.1f → %.1f MB (range %.1f–%.1f), anonymous %.1f → %.1f MB (range %.1f–%.1f), descriptors %d → %d (range %d–%d).\n", t0, tl, kl - k0, r0/1024, rl/1024, rmin/1024, rmax/1024, a0/1024, al/1024, amin/1024, amax/1024, f0, fl, fmin, fmax
     }' "$samples"
+  if [ ${#live_heaps[@]} -gt 0 ]; then
+    joined=$(printf '%s; ' "${live_heaps[@]}")
+    echo "- Live managed heap after a full collection (dotnet-gcdump): ${joined%; }."
+  fi
   echo "- At the end the daemon, one server and its helper made $processes_at_end processes (3 expected); after SIGTERM the daemon exited with code $code and left $leftover processes behind."
 } >"$out"
 echo "soak: report written to $out"
