@@ -252,6 +252,11 @@ internal static partial class BenchmarkReport
             and is limited to 4 at once by the front door, so the same hop is lost in the noise; this bench measures the
             hop itself, as the issue asks.
 
+            The daemon compiles each method once (TieredCompilation is off, for the sake of its memory across restarts:
+            docs/soak.md), so the framework's precompiled ReadyToRun code in Kestrel, YARP and HttpClient is never compiled
+            again with profile-guided optimization once it is hot. That costs the hop some throughput; the README gives a
+            spot check with tiering turned back on.
+
             """);
     }
 
