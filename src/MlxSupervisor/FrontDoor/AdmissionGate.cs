@@ -10,7 +10,7 @@ namespace MlxSupervisor.FrontDoor;
 /// This does what the framework's rate limiting middleware does with a global limiter, without the middleware: it
 /// always builds a second, per-endpoint PartitionedRateLimiter whose heartbeat timer fires every 100 ms for the life
 /// of the app, and never disposes it (dotnet/aspnetcore#66434). On an idle daemon that timer, and the thread pool
-/// spinning up to run it, was most of the CPU the daemon used (docs/benchmarks.md). The limiter itself is still the
+/// spinning up to run it, was most of the CPU the daemon used (docs/hardening.md). The limiter itself is still the
 /// framework's: AdmissionLimiter is a PartitionedRateLimiter over a ConcurrencyLimiter.
 /// </remarks>
 internal sealed class AdmissionGate(AdmissionLimiter limiter, FrontDoorStatistics stats)

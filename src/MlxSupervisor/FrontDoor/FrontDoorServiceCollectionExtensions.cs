@@ -10,8 +10,8 @@ public static class FrontDoorServiceCollectionExtensions
 {
     /// <summary>
     /// With Proxy:Enabled, adds the front door and its statistics, which the supervisor reads as
-    /// <see cref="IServerActivity"/> and the status endpoint as <see cref="IFrontDoorFigures"/>. Call it after the supervisor's hosted service, so that at shutdown the front door
-    /// stops taking requests before the server is stopped.
+    /// <see cref="IServerActivity"/> and the status endpoint as <see cref="IFrontDoorFigures"/>. Call it after the
+    /// supervisor's hosted service, so that at shutdown the front door stops taking requests before the server is stopped.
     /// </summary>
     public static IServiceCollection AddFrontDoor(this IServiceCollection services, SupervisorOptions options)
     {

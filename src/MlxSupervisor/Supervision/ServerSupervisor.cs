@@ -128,7 +128,10 @@ public sealed partial class ServerSupervisor
         }
         // An operator's start cuts the delay short; an operator's stop ends it without a spawn.
         var woke = await Task.WhenAny(waiting, StartRequested, CurrentRestartSignal().Task);
-        await (woke == waiting ? waiting : cutShort.CancelAsync());
+        if (woke == waiting)
+            await waiting; // Surfaces cancellation.
+        else
+            await cutShort.CancelAsync();
         Status.Update(s => s with { NextRestartAt = null });
         return !IsHeld;
     }
