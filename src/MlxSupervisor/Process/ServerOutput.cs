@@ -95,20 +95,20 @@ internal sealed partial class ServerOutput : IAsyncDisposable
     private async Task PumpAsync()
     {
         var pid = await _pid.Task;
-        var splitters = new[] { new LineSplitter(), new LineSplitter() };
+        using var stdout = new LineSplitter();
+        using var stderr = new LineSplitter();
         await foreach (var block in _blocks.Reader.ReadAllAsync())
         {
-            var splitter = splitters[(int)block.Stream];
+            var splitter = block.Stream == Stream.Stdout ? stdout : stderr;
             foreach (var line in splitter.Split(block.Bytes.AsSpan(0, block.Length), block.AfterDrop))
                 Emit(pid, block.Stream, line);
             Interlocked.Add(ref _bufferedBytes, -block.Length);
             ArrayPool<byte>.Shared.Return(block.Bytes);
         }
-        for (var i = 0; i < splitters.Length; i++)
-        {
-            if (splitters[i].Rest() is { } last)
-                Emit(pid, (Stream)i, last);
-        }
+        if (stdout.Rest() is { } lastOut)
+            Emit(pid, Stream.Stdout, lastOut);
+        if (stderr.Rest() is { } lastErr)
+            Emit(pid, Stream.Stderr, lastErr);
     }
 
     private void Emit(int pid, Stream stream, string line)
@@ -144,17 +144,21 @@ internal sealed partial class ServerOutput : IAsyncDisposable
     private readonly record struct Block(Stream Stream, byte[] Bytes, int Length, bool AfterDrop);
 
     /// <summary>Turns blocks of UTF-8 into lines, carrying a partial line (and a split character) to the next block.</summary>
-    private sealed class LineSplitter
+    /// <remarks>
+    /// Its char buffer is rented, not allocated: it lives as long as the server, so a new one for each server's life
+    /// would reach gen2 and wait there, as garbage, for a full collection. One for a whole block would also be 128 KB,
+    /// on the large object heap; a block is decoded a chunk at a time instead.
+    /// </remarks>
+    private sealed class LineSplitter : IDisposable
     {
-        /// <summary>
-        /// Bytes decoded at a time. A char buffer for a whole block would be 128 KB, on the large object heap, and
-        /// every server's life would leave two of them there until a full collection.
-        /// </summary>
-        private const int DecodeChunk = 16 * 1024;
+        /// <summary>Bytes decoded at a time: UTF-8 gives at most one char per byte, plus one carried over.</summary>
+        private const int DecodeChunk = 16 * 1024 - 1;
 
         private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
         private readonly StringBuilder _partial = new();
-        private readonly char[] _chars = new char[Encoding.UTF8.GetMaxCharCount(DecodeChunk)];
+        private readonly char[] _chars = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(DecodeChunk));
+
+        public void Dispose() => ArrayPool<char>.Shared.Return(_chars);
 
         public List<string> Split(ReadOnlySpan<byte> bytes, bool afterDrop)
         {
