@@ -63,11 +63,11 @@ public sealed class ChaosSpecs(ITestOutputHelper output)
                 switch (moment)
                 {
                     case Moment.Starting:
-                        target = Pid(await daemon.WaitForLine("Started pid=", skip: mark));
+                        target = DaemonProcess.PidIn(await daemon.WaitForLine("Started pid=", skip: mark));
                         await Task.Delay(random.Next(0, 300));
                         break;
                     case Moment.Healthy:
-                        target = Pid(await daemon.WaitForLine("healthy after", skip: mark));
+                        target = DaemonProcess.PidIn(await daemon.WaitForLine("healthy after", skip: mark));
                         // Where the daemon "starts" from: healthy, after a first round of every kind of kill has
                         // loaded what a restart needs (Polly, for one, is first used by the first restart).
                         if (kill >= 4 && warm is null)
@@ -79,7 +79,7 @@ public sealed class ChaosSpecs(ITestOutputHelper output)
                         await Task.Delay(random.Next(0, 1000));
                         break;
                     case Moment.Stopping:
-                        target = Pid(await daemon.WaitForLine("SIGTERM sent to pid=", skip: mark));
+                        target = DaemonProcess.PidIn(await daemon.WaitForLine("SIGTERM sent to pid=", skip: mark));
                         await Task.Delay(random.Next(0, 500));
                         break;
                     default:
@@ -95,7 +95,7 @@ public sealed class ChaosSpecs(ITestOutputHelper output)
             }
 
             var afterKills = daemon.Lines.Count;
-            var server = Pid(await daemon.WaitForLine("healthy after", TimeSpan.FromSeconds(30), skip: afterKills));
+            var server = DaemonProcess.PidIn(await daemon.WaitForLine("healthy after", TimeSpan.FromSeconds(30), skip: afterKills));
             var timersAfter = await LiveTimers(status);
             var (fdsAfter, threadsAfter) = Resources(daemon.Pid);
             var children = Children(daemon.Pid);
@@ -156,12 +156,4 @@ public sealed class ChaosSpecs(ITestOutputHelper output)
         throw new TimeoutException("the daemon spawned no server after its back-off");
     }
 
-    private static int Pid(string line)
-    {
-        var start = line.IndexOf("pid=", StringComparison.Ordinal) + 4;
-        var end = start;
-        while (end < line.Length && char.IsAsciiDigit(line[end]))
-            end++;
-        return int.Parse(line[start..end], CultureInfo.InvariantCulture);
-    }
 }

@@ -45,7 +45,7 @@ public sealed class DaemonInstanceSpecs
         try
         {
             await using var first = DaemonRun.Start(config, Path.Combine(dir.Path, "logs"), tag);
-            var oldServer = Pid(await first.WaitForLine("healthy after"));
+            var oldServer = DaemonProcess.PidIn(await first.WaitForLine("healthy after"));
             var oldGroup = ProcessAssert.LiveGroupMembers(oldServer);
             oldGroup.Should().HaveCount(2, "the server and its helper");
 
@@ -56,7 +56,7 @@ public sealed class DaemonInstanceSpecs
             await using var second = DaemonRun.Start(config, Path.Combine(dir.Path, "logs2"), tag);
             await second.WaitForLine($"Server pid={oldServer} started by a previous daemon");
             var stopped = await second.WaitForLine($"Server pid={oldServer} left by the previous daemon stopped after");
-            var newServer = Pid(await second.WaitForLine("healthy after"));
+            var newServer = DaemonProcess.PidIn(await second.WaitForLine("healthy after"));
 
             stopped.Should().Contain("after SIGTERM");
             oldGroup.Should().OnlyContain(pid => !ProcessAssert.IsAlive(pid), "the old server and its helper are gone");
@@ -72,12 +72,4 @@ public sealed class DaemonInstanceSpecs
         }
     }
 
-    private static int Pid(string line)
-    {
-        var start = line.IndexOf("pid=", StringComparison.Ordinal) + 4;
-        var end = start;
-        while (end < line.Length && char.IsAsciiDigit(line[end]))
-            end++;
-        return int.Parse(line[start..end], System.Globalization.CultureInfo.InvariantCulture);
-    }
 }

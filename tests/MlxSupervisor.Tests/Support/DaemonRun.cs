@@ -1,60 +1,21 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using MlxSupervisor.Process;
 
 namespace MlxSupervisor.Tests.Support;
 
 /// <summary>
-/// The real daemon apphost, started with a --config file and its own state and log folders, its output
-/// collected line by line. Disposing it SIGKILLs whatever is left of it and of the processes tagged with its
-/// <see cref="Tag"/>, and reports them.
+/// Daemons that count as one run: each started with a --config file and its own log folder, and tagged, with the
+/// servers and helpers it starts, through <see cref="TagVariable"/> in their environment, so a test can find and
+/// stop everything the run left, even after a daemon was SIGKILLed.
 /// </summary>
-public sealed class DaemonRun : IAsyncDisposable
+public static class DaemonRun
 {
     /// <summary>Every process started under this run carries it in its environment: the daemon, the servers, their helpers.</summary>
     public const string TagVariable = "MLXSUP_TEST_RUN";
 
-    private readonly System.Diagnostics.Process _process;
-    private readonly ConcurrentQueue<string> _lines = new();
-    private readonly SemaphoreSlim _newLine = new(0);
-
-    private DaemonRun(System.Diagnostics.Process process, string tag)
-    {
-        _process = process;
-        Tag = tag;
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-    }
-
-    public string Tag { get; }
-
-    public int Pid => _process.Id;
-
-    public IReadOnlyCollection<string> Lines => _lines;
-
-    public bool HasExited => _process.HasExited;
-
-    public int ExitCode => _process.ExitCode;
-
     /// <param name="tag">Shared by daemons that should count as one run (a daemon and its successor).</param>
-    public static DaemonRun Start(string configFile, string logDirectory, string tag)
-    {
-        var info = new ProcessStartInfo(Repo.Daemon)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("--config");
-        info.ArgumentList.Add(configFile);
-        info.Environment["MLXSUP_LOG_DIR"] = logDirectory;
-        info.Environment["MLXSUP_RELOAD_ON_CHANGE"] = "0";
-        info.Environment[TagVariable] = tag;
-        return new DaemonRun(System.Diagnostics.Process.Start(info)!, tag);
-    }
+    public static DaemonProcess Start(string configFile, string logDirectory, string tag) =>
+        new(["--config", configFile], new Dictionary<string, string> { [TagVariable] = tag }, logDirectory, ownStatusPort: false, ownStateDirectory: false);
 
     /// <summary>A config file for the simulated server on <paramref name="port"/>, with fast settings.</summary>
     public static string WriteConfig(TempDirectory dir, int port, string stateDirectory, IEnumerable<string> simArguments,
@@ -79,49 +40,7 @@ public sealed class DaemonRun : IAsyncDisposable
             """);
     }
 
-    private void OnLine(string? line)
-    {
-        if (line is null)
-            return;
-        _lines.Enqueue(line);
-        _newLine.Release();
-    }
-
-    /// <summary>Waits for a line containing <paramref name="fragment"/> after the first <paramref name="skip"/> lines.</summary>
-    public async Task<string> WaitForLine(string fragment, TimeSpan? within = null, int skip = 0)
-    {
-        var deadline = DateTime.UtcNow + (within ?? Timeouts.Wait);
-        DateTime? exitSeen = null;
-        while (true)
-        {
-            var line = _lines.Skip(skip).FirstOrDefault(l => l.Contains(fragment, StringComparison.Ordinal));
-            if (line is not null)
-                return line;
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
-                throw new TimeoutException($"No line with '{fragment}' from daemon {Pid}:\n{Dump()}");
-            // An exited daemon writes nothing more once its pipes are drained; no need to wait out the bound.
-            exitSeen ??= _process.HasExited ? DateTime.UtcNow : null;
-            if (DateTime.UtcNow - exitSeen > TimeSpan.FromSeconds(1))
-                throw new InvalidOperationException($"Daemon {Pid} exited without a line with '{fragment}':\n{Dump()}");
-            await _newLine.WaitAsync(left < TimeSpan.FromMilliseconds(200) ? left : TimeSpan.FromMilliseconds(200));
-        }
-    }
-
-    public async Task<int> WaitForExit(TimeSpan within)
-    {
-        using var timeout = new CancellationTokenSource(within);
-        await _process.WaitForExitAsync(timeout.Token);
-        return _process.ExitCode;
-    }
-
-    public void Signal(int signal) => NativeMethods.Kill(Pid, signal);
-
-    public string Dump() => string.Join(Environment.NewLine, _lines.TakeLast(80));
-
-    /// <summary>Live processes whose environment holds this run's tag, the daemon itself included.</summary>
-    public IReadOnlyList<int> TaggedProcesses() => TaggedProcesses(Tag);
-
+    /// <summary>Live processes whose environment holds the tag, the daemons themselves included.</summary>
     public static IReadOnlyList<int> TaggedProcesses(string tag)
     {
         var marker = $"{TagVariable}={tag}";
@@ -149,23 +68,5 @@ public sealed class DaemonRun : IAsyncDisposable
         foreach (var pid in left)
             NativeMethods.Kill(pid, Signals.SIGKILL);
         return left;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            Signal(Signals.SIGTERM);
-            try
-            {
-                await WaitForExit(TimeSpan.FromSeconds(15));
-            }
-            catch (OperationCanceledException)
-            {
-                Signal(Signals.SIGKILL);
-            }
-        }
-        _process.Dispose();
-        _newLine.Dispose();
     }
 }
