@@ -89,9 +89,19 @@ tagged() {
 status_field() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
 
 # The managed heap that is really live, after a full collection that dotnet-gcdump induces: unlike the heap after the
-# last collection, it holds no garbage waiting in gen2. Optional (dotnet tool install -g dotnet-gcdump), and taken only
-# after the last sample: its EventPipe session leaves native buffers in the daemon that would show in later samples.
-gcdump=$(command -v dotnet-gcdump || { [ -x "$HOME/.dotnet/tools/dotnet-gcdump" ] && echo "$HOME/.dotnet/tools/dotnet-gcdump"; } || true)
+# last collection, it holds no garbage waiting in gen2. Taken only after the last sample: its EventPipe session leaves
+# native buffers in the daemon that would show in later samples. Installed into a cache when missing (it needs NuGet);
+# without it the report says so and goes on.
+gcdump_version=10.0.750501
+gcdump_tools="${XDG_CACHE_HOME:-$HOME/.cache}/mlx-supervisor-soak/tools"
+gcdump=$(command -v dotnet-gcdump || true)
+if [ -z "$gcdump" ] && [ -x "$HOME/.dotnet/tools/dotnet-gcdump" ]; then gcdump="$HOME/.dotnet/tools/dotnet-gcdump"; fi
+if [ -z "$gcdump" ]; then
+  [ -x "$gcdump_tools/dotnet-gcdump" ] ||
+    dotnet tool install dotnet-gcdump --version "$gcdump_version" --tool-path "$gcdump_tools" >/dev/null 2>&1 ||
+    echo "soak: dotnet-gcdump could not be installed; the report will lack the live heap" >&2
+  if [ -x "$gcdump_tools/dotnet-gcdump" ]; then gcdump="$gcdump_tools/dotnet-gcdump"; fi
+fi
 live_heaps=()
 live_heap() {
   [ -n "$gcdump" ] || return 0
@@ -151,7 +161,13 @@ while :; do
       "$now" "$rss" "$anon" "${gc_heap:-?}" "${gc_committed:-?}" "${timers:-?}" "$fds" "$threads" "$servers" "$started" "$kills"
     next_sample=$((next_sample + sample_every))
   fi
-  if [ "$now" -ge "$duration" ]; then live_heap "$now"; break; fi
+  if [ "$now" -ge "$duration" ]; then
+    live_heap "$now"
+    # The same figures straight after that full collection: how much of the GC heap's climb was garbage.
+    after_full_gc=$(runtime_figures)
+    after_full_gc_rss=$(status_field "$daemon" VmRSS)
+    break
+  fi
   if [ "$now" -ge "$next_kill" ]; then
     server=$(children_of "$daemon" | head -n 1)
     if [ -n "$server" ]; then kill -KILL "$server" 2>/dev/null && kills=$((kills + 1)); else missed=$((missed + 1)); fi
@@ -228,6 +244,14 @@ mkdir -p "$(dirname "$out")"
   if [ ${#live_heaps[@]} -gt 0 ]; then
     joined=$(printf '%s; ' "${live_heaps[@]}")
     echo "- Live managed heap after a full collection (dotnet-gcdump): ${joined%; }."
+    IFS=$'\t' read -r full_heap full_committed _ _ <<<"$after_full_gc"
+    awk -F'\t' -v heap="$full_heap" -v committed="$full_committed" -v rss="$after_full_gc_rss" '
+      $1 >= 60 && (low == "" || $11 < low) { low = $11; lowt = $1 }
+      END {
+        printf "- Straight after that collection the GC heap was %.1f MB (its lowest after the first minute, garbage included, was %.1f MB at t=%d s), GC committed %.1f MB and RSS %.1f MB.\n", heap/1024, low/1024, lowt, committed/1024, rss/1024
+      }' "$samples"
+  else
+    echo "- No live heap: dotnet-gcdump is missing, or its dump failed."
   fi
   echo "- At the end the daemon, one server and its helper made $processes_at_end processes (3 expected); after SIGTERM the daemon exited with code $code and left $leftover processes behind."
 } >"$out"

@@ -5,12 +5,6 @@ namespace MlxSupervisor.Process;
 /// <summary>A server started by <see cref="CliWrapServerLauncher"/>: the leader of process group <see cref="Pid"/>.</summary>
 internal sealed class CliWrapServerProcess : IServerProcess
 {
-    /// <summary>How long SIGKILL'd processes get to vanish before they are reported as survivors.</summary>
-    private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
-
-    /// <summary>How often a stop checks whether the group is gone; only while a stop is under way.</summary>
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
-
     /// <summary>How long after the exit CliWrap gets to report the exit code.</summary>
     private static readonly TimeSpan PipeCloseWait = TimeSpan.FromMilliseconds(200);
 
@@ -75,14 +69,8 @@ internal sealed class CliWrapServerProcess : IServerProcess
     public async Task<StopOutcome> StopAsync(TimeSpan gracePeriod)
     {
         var started = _time.GetTimestamp();
-        SignalGroup(Signals.SIGTERM);
-        var killed = false;
-        if (!await WaitUntilGoneAsync(gracePeriod))
-        {
-            killed = true;
-            SignalGroup(Signals.SIGKILL);
-            await WaitUntilGoneAsync(KillWait);
-        }
+        var killed = await new SignalEscalation(SignalGroup, () => Exited.IsCompleted && Remaining().Count == 0, Exited, _time)
+            .RunAsync(gracePeriod);
 
         var exit = await Exited;
         var took = _time.GetElapsedTime(started);
@@ -132,19 +120,6 @@ internal sealed class CliWrapServerProcess : IServerProcess
         _outsideGroup.Where(p => _processTable.Identify(p.Pid)?.StartTime == p.StartTime).Select(p => p.Pid);
 
     private IReadOnlyList<int> Remaining() => [.. _processTable.LiveMembers(Pid).Concat(LiveOutsideGroup())];
-
-    private async Task<bool> WaitUntilGoneAsync(TimeSpan bound)
-    {
-        var deadline = _time.GetTimestamp() + (long)(bound.TotalSeconds * _time.TimestampFrequency);
-        while (true)
-        {
-            if (Exited.IsCompleted && Remaining().Count == 0)
-                return true;
-            if (_time.GetTimestamp() >= deadline)
-                return false;
-            await Task.WhenAny(Exited, Task.Delay(PollInterval, _time));
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -16,9 +16,6 @@ namespace MlxSupervisor.State;
 /// </remarks>
 public sealed partial class PreviousServerReclaimer
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
-    private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(5);
-
     private readonly ServerStateFile _stateFile;
     private readonly IProcessTable _processTable;
     private readonly TimeProvider _time;
@@ -52,20 +49,16 @@ public sealed partial class PreviousServerReclaimer
 
         Log.Found(_logger, record.Pid, record.DaemonPid, record.SpawnedAt, string.Join(',', targets));
         var started = _time.GetTimestamp();
-        Signal(record, targets, Signals.SIGTERM);
-        var signal = "SIGTERM";
-        if (!await WaitUntilGoneAsync(targets, grace, cancellationToken))
-        {
-            signal = "SIGKILL";
-            Signal(record, targets, Signals.SIGKILL);
-            await WaitUntilGoneAsync(targets, KillWait, cancellationToken);
-        }
+        // None of them is the daemon's child, so no reaping tells when they have gone: only the poll does.
+        var killed = await new SignalEscalation(signal => Signal(record, targets, signal),
+                () => !targets.Any(_processTable.IsRunning), ended: null, _time)
+            .RunAsync(grace, cancellationToken);
 
         var survivors = targets.Where(_processTable.IsRunning).ToList();
         if (survivors.Count > 0)
             Log.Survivors(_logger, record.Pid, string.Join(',', survivors));
         else
-            Log.Stopped(_logger, record.Pid, signal, _time.GetElapsedTime(started).TotalSeconds);
+            Log.Stopped(_logger, record.Pid, killed ? "SIGKILL" : "SIGTERM", _time.GetElapsedTime(started).TotalSeconds);
         _stateFile.Clear(record.Pid);
     }
 
@@ -90,18 +83,6 @@ public sealed partial class PreviousServerReclaimer
         NativeMethods.Kill(-record.GroupId, signal);
         foreach (var pid in targets)
             NativeMethods.Kill(pid, signal);
-    }
-
-    private async Task<bool> WaitUntilGoneAsync(List<int> targets, TimeSpan bound, CancellationToken cancellationToken)
-    {
-        var started = _time.GetTimestamp();
-        while (targets.Any(_processTable.IsRunning))
-        {
-            if (_time.GetElapsedTime(started) >= bound)
-                return false;
-            await Task.Delay(PollInterval, _time, cancellationToken);
-        }
-        return true;
     }
 
     private static partial class Log
