@@ -244,11 +244,12 @@ mkdir -p "$(dirname "$out")"
   if [ ${#live_heaps[@]} -gt 0 ]; then
     joined=$(printf '%s; ' "${live_heaps[@]}")
     echo "- Live managed heap after a full collection (dotnet-gcdump): ${joined%; }."
-    IFS=$'\t' read -r full_heap full_committed _ _ <<<"$after_full_gc"
-    awk -F'\t' -v heap="$full_heap" -v committed="$full_committed" -v rss="$after_full_gc_rss" '
-      $1 >= 60 && (low == "" || $11 < low) { low = $11; lowt = $1 }
+    IFS=$'\t' read -r full_heap full_committed _ full_gcs <<<"$after_full_gc"
+    awk -F'\t' -v heap="$full_heap" -v committed="$full_committed" -v rss="$after_full_gc_rss" -v gcs="$full_gcs" '
+      { h = $11; c = $12; r = $2; g = $14 }
       END {
-        printf "- Straight after that collection the GC heap was %.1f MB (its lowest after the first minute, garbage included, was %.1f MB at t=%d s), GC committed %.1f MB and RSS %.1f MB.\n", heap/1024, low/1024, lowt, committed/1024, rss/1024
+        if (gcs <= g) { printf "- The GC counted no collection between the last sample and the dump, so its figures after the dump say nothing new.\n"; exit }
+        printf "- Read again after the dump, %d collection(s) later, the dump'"'"'s full one among them: GC heap %.1f → %.1f MB, GC committed %.1f → %.1f MB, RSS %.1f → %.1f MB.\n", gcs - g, h/1024, heap/1024, c/1024, committed/1024, r/1024, rss/1024
       }' "$samples"
   else
     echo "- No live heap: dotnet-gcdump is missing, or its dump failed."
