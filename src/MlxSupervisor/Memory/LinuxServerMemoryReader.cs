@@ -6,22 +6,9 @@ namespace MlxSupervisor.Memory;
 /// <summary>Sums the resident set of the server's processes from /proc/[pid]/statm; MemAvailable from /proc/meminfo.</summary>
 internal sealed class LinuxServerMemoryReader(IProcessTable processTable) : IServerMemoryReader
 {
-    public ServerMemory? ReadServer(int serverPid)
-    {
-        if (ReadResidentBytes(serverPid) is not { } leader)
-            return null;
-        var total = leader;
-        var count = 1;
-        foreach (var pid in processTable.LiveMembers(serverPid).Union(processTable.Descendants(serverPid)).Where(p => p != serverPid))
-        {
-            if (ReadResidentBytes(pid) is { } bytes)
-            {
-                total += bytes;
-                count++;
-            }
-        }
-        return new ServerMemory(total, count);
-    }
+    private readonly ProcessTreeMemory _tree = new(processTable, ReadResidentBytes);
+
+    public ServerMemory? ReadServer(int serverPid) => _tree.Read(serverPid);
 
     public long? ReadAvailableSystemMemory()
     {
