@@ -15,8 +15,8 @@ public interface IServerMemoryReader
     /// <returns>Null when the server is gone.</returns>
     ServerMemory? ReadServer(int serverPid);
 
-    /// <summary>Memory the system can hand out without swapping: MemAvailable on Linux; free, inactive and
-    /// speculative pages on macOS. Null when it cannot be read.</summary>
+    /// <summary>Memory the system can hand out without swapping: MemAvailable on Linux; free and inactive
+    /// pages on macOS. Null when it cannot be read.</summary>
     long? ReadAvailableSystemMemory();
 }
 

@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using System.Buffers;
 using System.Runtime.InteropServices;
 
 namespace MlxSupervisor.Process;
@@ -7,13 +7,11 @@ namespace MlxSupervisor.Process;
 internal static partial class NativeMethods
 {
     private const int ProcPidTbsdInfo = 3;
-    private const int ProcBsdInfoSize = 136;
     private const uint ProcPpidOnly = 6;
     private const int RusageInfoV2 = 2;
     private const int CtlKern = 1;
     private const int KernProcArgs2 = 49;
     private const int HostVmInfo64 = 4;
-    private const int SZomb = 5;
 
     [LibraryImport(LibC, EntryPoint = "proc_pidinfo", SetLastError = true)]
     private static unsafe partial int ProcPidInfoNative(int pid, int flavor, ulong arg, byte* buffer, int bufferSize);
@@ -36,15 +34,10 @@ internal static partial class NativeMethods
     /// <summary>proc_pidinfo(PROC_PIDTBSDINFO): start time in µs since the epoch, parent, and whether it is a zombie.</summary>
     public static unsafe (long StartMicros, int ParentId, bool Zombie)? MacBsdInfo(int pid)
     {
-        var buffer = stackalloc byte[ProcBsdInfoSize];
-        if (ProcPidInfoNative(pid, ProcPidTbsdInfo, 0, buffer, ProcBsdInfoSize) != ProcBsdInfoSize)
+        var buffer = stackalloc byte[MacKernelRecords.BsdInfoSize];
+        if (ProcPidInfoNative(pid, ProcPidTbsdInfo, 0, buffer, MacKernelRecords.BsdInfoSize) != MacKernelRecords.BsdInfoSize)
             return null;
-        var info = new ReadOnlySpan<byte>(buffer, ProcBsdInfoSize);
-        var status = BinaryPrimitives.ReadUInt32LittleEndian(info[4..]);
-        var ppid = (int)BinaryPrimitives.ReadUInt32LittleEndian(info[16..]);
-        var seconds = (long)BinaryPrimitives.ReadUInt64LittleEndian(info[120..]);
-        var micros = (long)BinaryPrimitives.ReadUInt64LittleEndian(info[128..]);
-        return (seconds * 1_000_000 + micros, ppid, status == SZomb);
+        return MacKernelRecords.BsdInfo(new ReadOnlySpan<byte>(buffer, MacKernelRecords.BsdInfoSize));
     }
 
     /// <summary>proc_listpids(PROC_PPID_ONLY): the direct children of <paramref name="pid"/>.</summary>
@@ -62,55 +55,44 @@ internal static partial class NativeMethods
     /// <summary>proc_pid_rusage(RUSAGE_INFO_V2).ri_phys_footprint: what Activity Monitor calls Memory, unified GPU memory included.</summary>
     public static unsafe long? MacPhysFootprint(int pid)
     {
-        // rusage_info_v2 is 160 bytes; ri_phys_footprint follows the uuid and seven uint64 counters.
+        // Larger than rusage_info_v2 costs nothing, and guards against a kernel that writes more.
         var buffer = stackalloc byte[512];
         if (ProcPidRusageNative(pid, RusageInfoV2, buffer) != 0)
             return null;
-        return (long)BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(buffer + 72, 8));
+        return MacKernelRecords.PhysFootprint(new ReadOnlySpan<byte>(buffer, MacKernelRecords.RusageInfoV2Size));
     }
 
     /// <summary>sysctl(KERN_PROCARGS2): argc, the exec path, padding, then argv; the environment follows and is not read.</summary>
     public static unsafe IReadOnlyList<string>? MacCommandLine(int pid)
     {
         var mib = stackalloc int[] { CtlKern, KernProcArgs2, pid };
-        var buffer = new byte[1 << 20];
-        nuint length = (nuint)buffer.Length;
-        fixed (byte* p = buffer)
+        // kern.argmax (1 MB) bounds the record; rented, as a fresh array would land on the LOH at every call.
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
         {
-            if (SysctlNative(mib, 3, p, &length, null, 0) != 0 || length < sizeof(int))
-                return null;
+            nuint length = (nuint)buffer.Length;
+            fixed (byte* p = buffer)
+            {
+                if (SysctlNative(mib, 3, p, &length, null, 0) != 0 || length < sizeof(int))
+                    return null;
+            }
+            return MacKernelRecords.CommandLine(buffer.AsSpan(0, (int)length));
         }
-        var data = buffer.AsSpan(0, (int)length);
-        var argc = BinaryPrimitives.ReadInt32LittleEndian(data);
-        var position = sizeof(int);
-        position += Math.Max(0, data[position..].IndexOf((byte)0)); // exec path
-        while (position < data.Length && data[position] == 0)
-            position++;
-        var args = new List<string>(argc);
-        while (args.Count < argc && position < data.Length)
+        finally
         {
-            var end = data[position..].IndexOf((byte)0);
-            if (end < 0)
-                end = data.Length - position;
-            args.Add(System.Text.Encoding.UTF8.GetString(data.Slice(position, end)));
-            position += end + 1;
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-        return args;
     }
 
-    /// <summary>host_statistics64(HOST_VM_INFO64): free, inactive and speculative pages, which the system can hand out
+    /// <summary>host_statistics64(HOST_VM_INFO64): free and inactive pages, which the system can hand out
     /// without swapping, in bytes.</summary>
     public static unsafe long? MacAvailableMemory()
     {
-        // vm_statistics64 is 38 natural_t wide; a larger buffer costs nothing.
+        // A larger buffer than vm_statistics64 costs nothing.
         var buffer = stackalloc byte[256];
-        uint count = 38;
+        uint count = MacKernelRecords.VmStatistics64Words;
         if (HostStatistics64Native(MachHostSelfNative(), HostVmInfo64, buffer, &count) != 0)
             return null;
-        var stats = new ReadOnlySpan<byte>(buffer, 256);
-        long free = BinaryPrimitives.ReadUInt32LittleEndian(stats);
-        long inactive = BinaryPrimitives.ReadUInt32LittleEndian(stats[8..]);
-        long speculative = BinaryPrimitives.ReadUInt32LittleEndian(stats[92..]);
-        return (free + inactive + speculative) * Environment.SystemPageSize;
+        return MacKernelRecords.AvailablePages(new ReadOnlySpan<byte>(buffer, 256)) * Environment.SystemPageSize;
     }
 }
