@@ -28,6 +28,7 @@ internal sealed partial class ServerOutput : IAsyncDisposable
     private readonly Task _pump;
     private long _bufferedBytes;
     private long _droppedLines;
+    private long _reportedDrops; // The pump's alone, and DisposeAsync's once the pump has ended.
     private int _openPipes = 2;
 
     public ServerOutput(ILogger logger, long capacityBytes)
@@ -58,6 +59,7 @@ internal sealed partial class ServerOutput : IAsyncDisposable
     private async Task DrainAsync(System.IO.Stream source, Stream stream, CancellationToken cancellationToken)
     {
         var afterDrop = false;
+        var droppedMidLine = false;
         try
         {
             while (true)
@@ -73,11 +75,12 @@ internal sealed partial class ServerOutput : IAsyncDisposable
                 {
                     Interlocked.Add(ref _bufferedBytes, -read);
                     Interlocked.Add(ref _droppedLines, Math.Max(1, buffer.AsSpan(0, read).Count((byte)'\n')));
+                    droppedMidLine = buffer[read - 1] != (byte)'\n';
                     ArrayPool<byte>.Shared.Return(buffer);
                     afterDrop = true;
                     continue;
                 }
-                if (!_blocks.Writer.TryWrite(new Block(stream, buffer, read, afterDrop)))
+                if (!_blocks.Writer.TryWrite(new Block(stream, buffer, read, afterDrop, afterDrop && droppedMidLine)))
                 {
                     ArrayPool<byte>.Shared.Return(buffer); // Disposed while a stray process still writes.
                     return;
@@ -99,8 +102,11 @@ internal sealed partial class ServerOutput : IAsyncDisposable
         using var stderr = new LineSplitter();
         await foreach (var block in _blocks.Reader.ReadAllAsync())
         {
+            // The log has caught up after a loss: say so now, not only when this server's life ends.
+            if (block.AfterDrop)
+                ReportDrops(pid);
             var splitter = block.Stream == Stream.Stdout ? stdout : stderr;
-            foreach (var line in splitter.Split(block.Bytes.AsSpan(0, block.Length), block.AfterDrop))
+            foreach (var line in splitter.Split(block.Bytes.AsSpan(0, block.Length), block.AfterDrop, block.StartsMidLine))
                 Emit(pid, block.Stream, line);
             Interlocked.Add(ref _bufferedBytes, -block.Length);
             ArrayPool<byte>.Shared.Return(block.Bytes);
@@ -125,14 +131,22 @@ internal sealed partial class ServerOutput : IAsyncDisposable
         Log.Line(_logger, pid, stream == Stream.Stdout ? "stdout" : "stderr", line);
     }
 
-    /// <summary>Call once the pipes have closed: logs what is still buffered and how much was dropped.</summary>
+    private void ReportDrops(int pid)
+    {
+        var dropped = DroppedLines;
+        if (dropped == _reportedDrops)
+            return;
+        Log.Dropped(_logger, pid, dropped - _reportedDrops);
+        _reportedDrops = dropped;
+    }
+
+    /// <summary>Call once the pipes have closed: logs what is still buffered and what was dropped since the last report.</summary>
     public async ValueTask DisposeAsync()
     {
         _pid.TrySetResult(0);
         _blocks.Writer.TryComplete();
         await _pump;
-        if (DroppedLines > 0)
-            Log.Dropped(_logger, _pid.Task.Result, DroppedLines);
+        ReportDrops(_pid.Task.Result);
     }
 
     private enum Stream
@@ -141,7 +155,9 @@ internal sealed partial class ServerOutput : IAsyncDisposable
         Stderr = 1,
     }
 
-    private readonly record struct Block(Stream Stream, byte[] Bytes, int Length, bool AfterDrop);
+    /// <param name="AfterDrop">Bytes of this stream were dropped just before this block.</param>
+    /// <param name="StartsMidLine">What was dropped ended inside a line, so this block starts with the rest of it.</param>
+    private readonly record struct Block(Stream Stream, byte[] Bytes, int Length, bool AfterDrop, bool StartsMidLine);
 
     /// <summary>Turns blocks of UTF-8 into lines, carrying a partial line (and a split character) to the next block.</summary>
     /// <remarks>
@@ -160,12 +176,18 @@ internal sealed partial class ServerOutput : IAsyncDisposable
 
         public void Dispose() => ArrayPool<char>.Shared.Return(_chars);
 
-        public List<string> Split(ReadOnlySpan<byte> bytes, bool afterDrop)
+        public List<string> Split(ReadOnlySpan<byte> bytes, bool afterDrop, bool startsMidLine)
         {
             var lines = new List<string>();
-            // The start of this line was dropped: mark it rather than log a fragment as if it were whole.
             if (afterDrop)
-                _partial.Clear().Append("[…] ");
+            {
+                // The line begun before the drop ended in what was dropped, and was counted with it.
+                _partial.Clear();
+                _decoder.Reset();
+            }
+            // The start of this line was dropped: mark it rather than log a fragment as if it were whole.
+            if (startsMidLine)
+                _partial.Append("[…] ");
             while (!bytes.IsEmpty)
             {
                 var chunk = bytes[..Math.Min(bytes.Length, DecodeChunk)];
