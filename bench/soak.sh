@@ -8,7 +8,8 @@
 #   SOAK_SAMPLE_EVERY=30               seconds between samples of the daemon
 #   SOAK_OUT=docs/soak.md              where the report goes
 #
-# Linux only: it reads /proc. Needs the .NET SDK; builds the daemon in Release into a temporary folder.
+# Linux only: it reads /proc. Needs the .NET SDK; builds the daemon in Release into a temporary folder. For the live
+# heap at the end it uses dotnet-gcdump, installing it from NuGet into ~/.cache/mlx-supervisor-soak when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
