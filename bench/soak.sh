@@ -103,14 +103,14 @@ if [ -z "$gcdump" ]; then
     echo "soak: dotnet-gcdump could not be installed; the report will lack the live heap" >&2
   if [ -x "$gcdump_tools/dotnet-gcdump" ]; then gcdump="$gcdump_tools/dotnet-gcdump"; fi
 fi
-live_heaps=()
-live_heap() {
+live_heap=""
+take_live_heap() {
   [ -n "$gcdump" ] || return 0
-  local dump="$work/heap-$1.gcdump" bytes objects
+  local dump="$work/heap.gcdump" bytes objects
   "$gcdump" collect -p "$daemon" -o "$dump" >/dev/null 2>&1 || return 0
   read -r bytes objects < <("$gcdump" report "$dump" 2>/dev/null | awk 'NR <= 2 { gsub(",", "", $1); printf "%s ", $1 } END { print "" }') || true
   if [ -n "${objects:-}" ]; then
-    live_heaps+=("t=$1 s: $(awk -v b="$bytes" 'BEGIN { printf "%.2f", b / 1048576 }') MB in $objects objects")
+    live_heap="t=$1 s: $(awk -v b="$bytes" 'BEGIN { printf "%.2f", b / 1048576 }') MB in $objects objects"
   fi
   rm -f "$dump"
 }
@@ -163,7 +163,7 @@ while :; do
     next_sample=$((next_sample + sample_every))
   fi
   if [ "$now" -ge "$duration" ]; then
-    live_heap "$now"
+    take_live_heap "$now"
     # The same figures straight after that full collection: how much of the GC heap's climb was garbage.
     after_full_gc=$(runtime_figures)
     after_full_gc_rss=$(status_field "$daemon" VmRSS)
@@ -242,9 +242,8 @@ mkdir -p "$(dirname "$out")"
       if (n < 2) exit
       printf "- Second half (t=%d s to %d s, %d kills): RSS %.1f → %.1f MB (range %.1f–%.1f), anonymous %.1f → %.1f MB (range %.1f–%.1f), descriptors %d → %d (range %d–%d).\n", t0, tl, kl - k0, r0/1024, rl/1024, rmin/1024, rmax/1024, a0/1024, al/1024, amin/1024, amax/1024, f0, fl, fmin, fmax
     }' "$samples"
-  if [ ${#live_heaps[@]} -gt 0 ]; then
-    joined=$(printf '%s; ' "${live_heaps[@]}")
-    echo "- Live managed heap after a full collection (dotnet-gcdump): ${joined%; }."
+  if [ -n "$live_heap" ]; then
+    echo "- Live managed heap after a full collection (dotnet-gcdump): $live_heap."
     IFS=$'\t' read -r full_heap full_committed _ full_gcs <<<"$after_full_gc"
     awk -F'\t' -v heap="$full_heap" -v committed="$full_committed" -v rss="$after_full_gc_rss" -v gcs="$full_gcs" '
       { h = $11; c = $12; r = $2; g = $14 }

@@ -58,8 +58,7 @@ internal sealed partial class ServerOutput : IAsyncDisposable
 
     private async Task DrainAsync(System.IO.Stream source, Stream stream, CancellationToken cancellationToken)
     {
-        var afterDrop = false;
-        var droppedMidLine = false;
+        var gap = Gap.None;
         try
         {
             while (true)
@@ -75,17 +74,16 @@ internal sealed partial class ServerOutput : IAsyncDisposable
                 {
                     Interlocked.Add(ref _bufferedBytes, -read);
                     Interlocked.Add(ref _droppedLines, Math.Max(1, buffer.AsSpan(0, read).Count((byte)'\n')));
-                    droppedMidLine = buffer[read - 1] != (byte)'\n';
+                    gap = buffer[read - 1] == (byte)'\n' ? Gap.AtLineEnd : Gap.MidLine;
                     ArrayPool<byte>.Shared.Return(buffer);
-                    afterDrop = true;
                     continue;
                 }
-                if (!_blocks.Writer.TryWrite(new Block(stream, buffer, read, afterDrop, afterDrop && droppedMidLine)))
+                if (!_blocks.Writer.TryWrite(new Block(stream, buffer, read, gap)))
                 {
                     ArrayPool<byte>.Shared.Return(buffer); // Disposed while a stray process still writes.
                     return;
                 }
-                afterDrop = false;
+                gap = Gap.None;
             }
         }
         finally
@@ -103,10 +101,10 @@ internal sealed partial class ServerOutput : IAsyncDisposable
         await foreach (var block in _blocks.Reader.ReadAllAsync())
         {
             // The log has caught up after a loss: say so now, not only when this server's life ends.
-            if (block.AfterDrop)
+            if (block.GapBefore != Gap.None)
                 ReportDrops(pid);
             var splitter = block.Stream == Stream.Stdout ? stdout : stderr;
-            foreach (var line in splitter.Split(block.Bytes.AsSpan(0, block.Length), block.AfterDrop, block.StartsMidLine))
+            foreach (var line in splitter.Split(block.Bytes.AsSpan(0, block.Length), block.GapBefore))
                 Emit(pid, block.Stream, line);
             Interlocked.Add(ref _bufferedBytes, -block.Length);
             ArrayPool<byte>.Shared.Return(block.Bytes);
@@ -155,9 +153,19 @@ internal sealed partial class ServerOutput : IAsyncDisposable
         Stderr = 1,
     }
 
-    /// <param name="AfterDrop">Bytes of this stream were dropped just before this block.</param>
-    /// <param name="StartsMidLine">What was dropped ended inside a line, so this block starts with the rest of it.</param>
-    private readonly record struct Block(Stream Stream, byte[] Bytes, int Length, bool AfterDrop, bool StartsMidLine);
+    /// <summary>What was dropped of a stream just before a block.</summary>
+    private enum Gap
+    {
+        None = 0,
+
+        /// <summary>Dropped bytes that ended at a line's end: the block starts a line.</summary>
+        AtLineEnd = 1,
+
+        /// <summary>Dropped bytes that ended inside a line: the block starts with the rest of it.</summary>
+        MidLine = 2,
+    }
+
+    private readonly record struct Block(Stream Stream, byte[] Bytes, int Length, Gap GapBefore);
 
     /// <summary>Turns blocks of UTF-8 into lines, carrying a partial line (and a split character) to the next block.</summary>
     /// <remarks>
@@ -176,17 +184,17 @@ internal sealed partial class ServerOutput : IAsyncDisposable
 
         public void Dispose() => ArrayPool<char>.Shared.Return(_chars);
 
-        public List<string> Split(ReadOnlySpan<byte> bytes, bool afterDrop, bool startsMidLine)
+        public List<string> Split(ReadOnlySpan<byte> bytes, Gap gapBefore)
         {
             var lines = new List<string>();
-            if (afterDrop)
+            if (gapBefore != Gap.None)
             {
                 // The line begun before the drop ended in what was dropped, and was counted with it.
                 _partial.Clear();
                 _decoder.Reset();
             }
             // The start of this line was dropped: mark it rather than log a fragment as if it were whole.
-            if (startsMidLine)
+            if (gapBefore == Gap.MidLine)
                 _partial.Append("[…] ");
             while (!bytes.IsEmpty)
             {
