@@ -76,11 +76,14 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
         sp.GetRequiredService<ServerStateFile>(), sp.GetRequiredService<IProcessTable>(), sp.GetRequiredService<TimeProvider>()));
     builder.Services.AddSingleton(sp => new PreviousServerReclaimer(sp.GetRequiredService<ServerStateFile>(), sp.GetRequiredService<IProcessTable>(),
         sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.State")));
-    builder.Services.AddSingleton<IHealthProbe>(sp => new HttpHealthProbe(HttpHealthProbe.CreateClient(), sp.GetRequiredService<TimeProvider>()));
+    var probeClient = HttpHealthProbe.CreateClient();
+    builder.Services.AddSingleton<IHealthProbe>(sp => new HttpHealthProbe(probeClient, sp.GetRequiredService<TimeProvider>()));
+    builder.Services.AddSingleton<IGenerationProbe>(sp => new HttpGenerationProbe(probeClient, sp.GetRequiredService<TimeProvider>()));
     builder.Services.AddSingleton(sp => new ServerSupervisor(
         () => live.Current,
         sp.GetRequiredService<IServerLauncher>(),
         sp.GetRequiredService<IHealthProbe>(),
+        sp.GetRequiredService<IGenerationProbe>(),
         sp.GetRequiredService<TimeProvider>(),
         sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Supervisor"),
         sp.GetService<IServerActivity>()));

@@ -22,7 +22,26 @@ public sealed class HealthOptions
     /// <value>Default: 5 min, since a 32B model takes a while to load.</value>
     public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Time between probes while the server starts.</summary>
+    /// <summary>The longest time between probes while the server starts. The first probe goes out at once after the
+    /// spawn, the next ones at intervals that start at 25 ms and double up to this.</summary>
     /// <value>Default: 1 s.</value>
     public TimeSpan StartupProbeInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>What makes a new server Running: a 2xx and then a first token (<c>Generation</c>), or a 2xx alone (<c>Health</c>).</summary>
+    /// <value>Default: <see cref="ReadinessMode.Generation"/>.</value>
+    public ReadinessMode Readiness { get; set; } = ReadinessMode.Generation;
+
+    /// <summary>The generation probe.</summary>
+    public GenerationProbeOptions Generation { get; set; } = new();
+
+    /// <summary>
+    /// .NET regular expressions matched against each line the server prints, on either stream; a match declares the
+    /// server dead at once. Empty: off. The shipped appsettings.json holds MLX's fatal lines; the list is empty here
+    /// because the configuration binder adds bound items to a list it finds filled.
+    /// </summary>
+    public IList<string> FatalOutput { get; set; } = [];
+
+    /// <summary>Whether a generation probe decides readiness.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool ReadinessNeedsToken => Readiness == ReadinessMode.Generation && Generation.Enabled;
 }

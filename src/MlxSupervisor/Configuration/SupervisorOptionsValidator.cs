@@ -31,6 +31,8 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
             .Concat(Positive("Health:Timeout", o.Health.Timeout))
             .Concat(Positive("Health:StartupTimeout", o.Health.StartupTimeout))
             .Concat(Positive("Health:StartupProbeInterval", o.Health.StartupProbeInterval))
+            .Concat(Positive("Health:Generation:Timeout", o.Health.Generation.Timeout))
+            .Concat(Positive("Health:Generation:Interval", o.Health.Generation.Interval))
             .Concat(Positive("Restart:InitialDelay", o.Restart.InitialDelay))
             .Concat(Positive("Restart:MaxDelay", o.Restart.MaxDelay))
             .Concat(Positive("Restart:ResetAfter", o.Restart.ResetAfter))
@@ -46,6 +48,12 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
         {
             yield return error;
         }
+
+        if (o.Health.Generation.Enabled && (string.IsNullOrWhiteSpace(o.Health.Generation.Path) || !o.Health.Generation.Path.StartsWith('/')))
+            yield return $"{Root}:Health:Generation:Path '{o.Health.Generation.Path}' must be a path on the server, starting with '/', e.g. \"/v1/chat/completions\".";
+
+        foreach (var error in Health.FatalOutputMatcher.Problems(o.Health.FatalOutput, $"{Root}:Health:FatalOutput"))
+            yield return error;
 
         if (o.Restart.MaxDelay > TimeSpan.Zero && o.Restart.MaxDelay < o.Restart.InitialDelay)
             yield return $"{Root}:Restart:MaxDelay '{o.Restart.MaxDelay:c}' is below {Root}:Restart:InitialDelay '{o.Restart.InitialDelay:c}'.";

@@ -55,6 +55,11 @@ public static class SupervisorSettings
                 if (child.Value is { } raw && !bool.TryParse(raw, out _))
                     yield return $"{child.Path} '{raw}' is not true or false.";
             }
+            else if (t.IsEnum)
+            {
+                if (child.Value is { } raw && !Enum.GetNames(t).Contains(raw, StringComparer.OrdinalIgnoreCase))
+                    yield return $"{child.Path} '{raw}' is not one of {string.Join(", ", Enum.GetNames(t))}.";
+            }
             else if (t.IsClass && t != typeof(string) && t.Namespace == typeof(SupervisorOptions).Namespace)
             {
                 foreach (var error in UnparsableScalars(child, t))

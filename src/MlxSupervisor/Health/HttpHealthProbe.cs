@@ -29,7 +29,7 @@ public sealed class HttpHealthProbe(HttpClient client, TimeProvider time) : IHea
         }
     }
 
-    private static string Describe(HttpRequestException e) => e.InnerException switch
+    internal static string Describe(HttpRequestException e) => e.InnerException switch
     {
         SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "connection refused",
         SocketException { SocketErrorCode: SocketError.ConnectionReset } => "connection reset",

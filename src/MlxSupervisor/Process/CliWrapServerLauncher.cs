@@ -17,7 +17,7 @@ internal sealed class CliWrapServerLauncher(ILoggerFactory loggerFactory, IProce
             ?? throw new ServerStartException($"cannot run server command {problem}");
         var (fileName, arguments) = ProcessGroupLauncher.Wrap(executable, spec.Arguments);
 
-        var output = new ServerOutput(_serverLogger, OutputBufferBytes);
+        var output = new ServerOutput(_serverLogger, OutputBufferBytes, spec.FatalOutput);
         var command = Cli.Wrap(fileName)
             .WithArguments(arguments)
             .WithEnvironmentVariables(spec.Environment)

@@ -39,6 +39,8 @@ internal sealed class CliWrapServerProcess : IServerProcess
 
     public IReadOnlyList<string> RecentStderr => _output.StderrTail;
 
+    public Task<string> FatalLine => _output.FatalLine;
+
     /// <summary>
     /// CliWrap's task completes only when the output pipes close, and a helper the server started keeps them
     /// open after the server is gone, so the exit is taken from the runtime's reaping of the child instead.
@@ -49,6 +51,9 @@ internal sealed class CliWrapServerProcess : IServerProcess
         var at = _time.GetUtcNow();
         // Without a helper the pipes close with the process, and CliWrap has the code a moment later.
         await Task.WhenAny(_command.Task, Task.Delay(PipeCloseWait, _time));
+        // Its last words (a SIGABRT's reason among them) reach the stderr tail once the log has caught up with the pipes.
+        if (_command.Task.IsCompleted)
+            await Task.WhenAny(_output.Logged, Task.Delay(PipeCloseWait, _time));
         return new ServerExit(await TryGetExitCodeAsync(), at);
     }
 

@@ -23,6 +23,8 @@ internal sealed partial class ServerOutput : IAsyncDisposable
     private readonly Channel<Block> _blocks = Channel.CreateUnbounded<Block>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Queue<string> _stderrTail = new(TailLines);
     private readonly TaskCompletionSource<int> _pid = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<string> _fatalLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Health.FatalOutputMatcher? _fatal;
     private readonly ILogger _logger;
     private readonly long _capacityBytes;
     private readonly Task _pump;
@@ -31,12 +33,20 @@ internal sealed partial class ServerOutput : IAsyncDisposable
     private long _reportedDrops; // The pump's alone, and DisposeAsync's once the pump has ended.
     private int _openPipes = 2;
 
-    public ServerOutput(ILogger logger, long capacityBytes)
+    /// <param name="fatal">The lines that mean the server is dead (<c>Health:FatalOutput</c>); null: none.</param>
+    public ServerOutput(ILogger logger, long capacityBytes, Health.FatalOutputMatcher? fatal = null)
     {
         _logger = logger;
         _capacityBytes = capacityBytes;
+        _fatal = fatal;
         _pump = Task.Run(PumpAsync);
     }
+
+    /// <summary>The first line, on either stream, that matched <c>Health:FatalOutput</c>; never completes when none does.</summary>
+    public Task<string> FatalLine => _fatalLine.Task;
+
+    /// <summary>Completes once every line read off the pipes has been logged: the pipes have closed and the log caught up.</summary>
+    public Task Logged => _pump;
 
     public PipeTarget Stdout => PipeTarget.Create((source, ct) => DrainAsync(source, Stream.Stdout, ct));
 
@@ -117,6 +127,8 @@ internal sealed partial class ServerOutput : IAsyncDisposable
 
     private void Emit(int pid, Stream stream, string line)
     {
+        if (_fatal is not null && !_fatalLine.Task.IsCompleted && _fatal.Matches(line))
+            _fatalLine.TrySetResult(line);
         if (stream == Stream.Stderr)
         {
             lock (_stderrTail)

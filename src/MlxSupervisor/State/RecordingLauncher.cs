@@ -31,6 +31,10 @@ internal sealed class RecordingLauncher(IServerLauncher inner, ServerStateFile s
 
         public IReadOnlyList<string> RecentStderr => inner.RecentStderr;
 
+        public Task<string> FatalLine => inner.FatalLine;
+
+        public bool Adopted => inner.Adopted;
+
         public Task<StopOutcome> StopAsync(TimeSpan gracePeriod) => inner.StopAsync(gracePeriod);
 
         public async ValueTask DisposeAsync()

@@ -12,8 +12,28 @@ public sealed partial class ServerSupervisor
         [LoggerMessage(EventId = 2, EventName = "SpawnFailed", Level = LogLevel.Error, Message = "Start failed: {Problem}")]
         public static partial void SpawnFailed(ILogger logger, string problem);
 
-        [LoggerMessage(EventId = 3, EventName = "Healthy", Level = LogLevel.Information, Message = "Server pid={Pid} healthy after {Seconds:0.0} s")]
-        public static partial void Healthy(ILogger logger, int pid, double seconds);
+        [LoggerMessage(EventId = 3, EventName = "Healthy", Level = LogLevel.Information, Message = "Server pid={Pid} healthy after {Seconds:0.0##} s{Readiness}")]
+        public static partial void Ready(ILogger logger, int pid, double seconds, string readiness);
+
+        [LoggerMessage(EventId = 22, EventName = "Adopted", Level = LogLevel.Warning,
+            Message = "Adopted pid={Pid} ({Command}): it was already running on the server's port, with the configured command line, and answering its health check")]
+        public static partial void Adopted(ILogger logger, int pid, string command);
+
+        [LoggerMessage(EventId = 23, EventName = "ModelLoadFailed", Level = LogLevel.Error,
+            Message = "Server pid={Pid} answered its health check but refused to generate (HTTP {Status}): the model failed to load: {Failure}")]
+        public static partial void ModelLoadFailed(ILogger logger, int pid, int status, string failure);
+
+        [LoggerMessage(EventId = 24, EventName = "FatalOutput", Level = LogLevel.Error,
+            Message = "Server pid={Pid} printed a fatal line (Health:FatalOutput): {Line}")]
+        public static partial void FatalOutput(ILogger logger, int pid, string line);
+
+        [LoggerMessage(EventId = 25, EventName = "GenerationProbePassed", Level = LogLevel.Debug,
+            Message = "Generation probe of idle server pid={Pid}: first token after {Milliseconds:0} ms")]
+        public static partial void GenerationProbePassed(ILogger logger, int pid, double milliseconds);
+
+        [LoggerMessage(EventId = 26, EventName = "GenerationProbeWaived", Level = LogLevel.Information,
+            Message = "Generation probe failed ({Failure}) but not counted: {Why}")]
+        public static partial void GenerationProbeWaived(ILogger logger, string failure, string why);
 
         [LoggerMessage(EventId = 4, EventName = "Stable", Level = LogLevel.Information,
             Message = "Server pid={Pid} stable for {Seconds} s: the restart counts as a success")]
@@ -32,9 +52,8 @@ public sealed partial class ServerSupervisor
         [LoggerMessage(EventId = 21, EventName = "SupervisionStopped", Level = LogLevel.Information, Message = "Supervision stopped: {Reason}")]
         public static partial void SupervisionStopped(ILogger logger, string reason);
 
-        [LoggerMessage(EventId = 6, EventName = "DeclaredDead", Level = LogLevel.Error,
-            Message = "Server pid={Pid} declared dead after {Threshold} failed probes ({Failure})")]
-        public static partial void DeclaredDead(ILogger logger, int pid, int threshold, string failure);
+        [LoggerMessage(EventId = 6, EventName = "DeclaredDead", Level = LogLevel.Error, Message = "Server pid={Pid} {Reason}")]
+        public static partial void DeclaredDead(ILogger logger, int pid, string reason);
 
         [LoggerMessage(EventId = 7, EventName = "Exited", Level = LogLevel.Warning,
             Message = "Server pid={Pid} exited {ExitDescription} after {Uptime:0.0} s")]
@@ -79,7 +98,7 @@ public sealed partial class ServerSupervisor
         [LoggerMessage(EventId = 17, EventName = "CircuitHalfOpen", Level = LogLevel.Warning, Message = "Circuit half-open: one trial start")]
         public static partial void CircuitHalfOpen(ILogger logger);
 
-        [LoggerMessage(EventId = 20, EventName = "CircuitReconfigured", Level = LogLevel.Information,
+        [LoggerMessage(EventId = 27, EventName = "CircuitReconfigured", Level = LogLevel.Information,
             Message = "Circuit rebuilt from reloaded settings (FailureThreshold {Threshold}, SamplingWindow {Window} s, BreakDuration {Break} s): closed, earlier failures forgotten")]
         public static partial void CircuitReconfigured(ILogger logger, int threshold, double window, double @break);
 

@@ -13,15 +13,18 @@ public sealed partial class ServerSupervisor
     /// <summary>Why the last life of the server ended, for the spawn that replaces it; null before the first.</summary>
     private RestartCause? _endedBy;
 
+    private Health.FatalOutputMatcher? _fatalOutput;
+
     /// <summary>Spawns the server and follows it until it has been healthy for ResetAfter, or has failed.</summary>
     private async ValueTask<AttemptOutcome> AttemptAsync(CancellationToken stoppingToken)
     {
         var options = Options;
-        var spec = ServerLaunchSpec.From(options.Server);
+        var spec = ServerLaunchSpec.From(options.Server) with { FatalOutput = FatalOutputFor(options.Health) };
         var replacing = _endedBy;
         _endedBy = null;
         ResetControlSignals();
-        Transition(SupervisorState.Starting, $"spawning {spec.Command}", s => s with { Pid = null, ServerStartedAt = null, Health = new(null, 0, null) });
+        Transition(SupervisorState.Starting, $"spawning {spec.Command}",
+            s => s with { Pid = null, ServerStartedAt = null, Adopted = false, Health = new(null, 0, null) });
 
         IServerProcess process;
         try
@@ -36,23 +39,34 @@ public sealed partial class ServerSupervisor
         }
 
         _process = process;
-        Log.Started(_logger, process.Pid, spec.Command);
-        Record(new SupervisorEvent(_time.GetUtcNow(), EventKinds.Started, $"started pid={process.Pid}") { Pid = process.Pid, Cause = replacing });
-        Status.Update(s => s with { Pid = process.Pid, ServerStartedAt = process.StartedAt });
+        if (process.Adopted)
+        {
+            Log.Adopted(_logger, process.Pid, spec.Command);
+            Record(new SupervisorEvent(_time.GetUtcNow(), EventKinds.Started, $"adopted pid={process.Pid}, already running") { Pid = process.Pid, Cause = replacing });
+        }
+        else
+        {
+            Log.Started(_logger, process.Pid, spec.Command);
+            Record(new SupervisorEvent(_time.GetUtcNow(), EventKinds.Started, $"started pid={process.Pid}") { Pid = process.Pid, Cause = replacing });
+        }
+        Status.Update(s => s with { Pid = process.Pid, ServerStartedAt = process.StartedAt, Adopted = process.Adopted });
 
-        if (await WaitUntilHealthyAsync(process, stoppingToken) is { } startupFailure)
+        if (await WaitUntilReadyAsync(process, stoppingToken) is { } startupFailure)
             return await EndAsync(startupFailure);
 
         // The watch's first tick and the stability timer are registered before Running is published, so
         // whoever reacts to Running (a test advancing fake time, say) finds them already running.
-        _watch = WatchAsync(process, new Uri(options.Health.Url!), stoppingToken);
+        var runningSince = _time.GetUtcNow();
+        _watch = WatchAsync(process, new Uri(options.Health.Url!), runningSince, stoppingToken);
         // Cancelled when the watch ends first, so a life that ends early leaves no timer behind for ResetAfter.
         using var stability = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var stable = Task.Delay(options.Restart.ResetAfter, _time, stability.Token);
-        var healthyAfter = _time.GetUtcNow() - process.StartedAt;
-        Log.Healthy(_logger, process.Pid, healthyAfter.TotalSeconds);
-        Transition(SupervisorState.Running, $"healthy after {healthyAfter.TotalSeconds:0.0} s",
-            s => s with { Health = s.Health with { LastOkAt = _time.GetUtcNow(), Strikes = 0 } });
+        var readyAfter = runningSince - process.StartedAt;
+        var readiness = options.Health.ReadinessNeedsToken ? ", first token received" : "";
+        Log.Ready(_logger, process.Pid, readyAfter.TotalSeconds, readiness);
+        Transition(SupervisorState.Running,
+            process.Adopted ? $"adopted pid={process.Pid}: healthy{readiness}" : $"healthy after {readyAfter.TotalSeconds:0.0##} s{readiness}",
+            s => s with { Health = s.Health with { LastOkAt = runningSince, Strikes = 0 } });
 
         if (await Task.WhenAny(_watch, stable) == stable)
         {
@@ -64,6 +78,14 @@ public sealed partial class ServerSupervisor
 
         await stability.CancelAsync();
         return await EndAsync(await _watch);
+    }
+
+    /// <summary>The compiled Health:FatalOutput, compiled again only when a reload changed the list.</summary>
+    private Health.FatalOutputMatcher? FatalOutputFor(Configuration.HealthOptions health)
+    {
+        if (_fatalOutput is { } current && current.Uses(health.FatalOutput))
+            return current;
+        return _fatalOutput = Health.FatalOutputMatcher.From(health.FatalOutput);
     }
 
     /// <summary>After a successful start: waits for the server's end and cleans up after it.</summary>
@@ -94,40 +116,120 @@ public sealed partial class ServerSupervisor
         }
     }
 
-    /// <returns>Null once healthy; otherwise why the start ended.</returns>
-    private Task<RestartRequest?> WaitUntilHealthyAsync(IServerProcess process, CancellationToken stoppingToken) =>
-        EndingPendingWorkAsync(token => ProbeUntilHealthyAsync(process, token), stoppingToken);
+    /// <returns>Null once ready; otherwise why the start ended.</returns>
+    private Task<RestartRequest?> WaitUntilReadyAsync(IServerProcess process, CancellationToken stoppingToken) =>
+        EndingPendingWorkAsync(token => ProbeUntilReadyAsync(process, token), stoppingToken);
 
-    private async Task<RestartRequest?> ProbeUntilHealthyAsync(IServerProcess process, CancellationToken stoppingToken)
+    /// <summary>
+    /// Startup: a 2xx from Health:Url, then (Readiness "Generation") a first token. Health:StartupTimeout bounds the
+    /// whole of it, probes included. Failures while the model loads are expected and are not strikes.
+    /// </summary>
+    private async Task<RestartRequest?> ProbeUntilReadyAsync(IServerProcess process, CancellationToken stoppingToken)
     {
         var restartRequested = CurrentRestartSignal().Task;
         var options = Options.Health;
         var url = new Uri(options.Url!);
         var deadline = _time.GetUtcNow() + options.StartupTimeout;
+        var wait = TimeSpan.Zero;
+        HealthProbeResult result;
         while (true)
         {
-            var next = Task.Delay(options.StartupProbeInterval, _time, stoppingToken);
+            // The next probe's timer is registered before this one goes out, for the same reason as in AttemptAsync.
+            wait = StartupProbeRamp.WaitAfter(wait, options.StartupProbeInterval);
+            var next = Task.Delay(Shorter(wait, deadline - _time.GetUtcNow()), _time, stoppingToken);
             var probe = _probe.ProbeAsync(url, options.Timeout, stoppingToken);
-            var first = await Task.WhenAny(process.Exited, probe, restartRequested);
-            if (first == process.Exited)
-                return Exited(process, "during startup");
-            if (first == restartRequested)
-                return restartRequested.Result;
+            if (await FirstEndAsync(process, probe, restartRequested, "during startup") is { } ended)
+                return ended;
 
-            var result = await probe;
+            result = await probe;
             ProbeCompleted?.Invoke(result);
             if (result.Healthy)
-                return null;
-            Status.Update(s => s with { Health = s.Health with { LastError = result.Failure } });
+                break;
+            var failedAt = _time.GetUtcNow();
+            Status.Update(s => s with { Health = s.Health with { LastError = result.Failure, LastErrorAt = failedAt, LastErrorDuringStartup = true } });
 
-            // Failures while the model loads are expected and are not strikes.
-            if (_time.GetUtcNow() >= deadline)
-                return RestartRequest.Failure(RestartCause.StartupTimeout,
-                    $"not healthy within the startup timeout of {options.StartupTimeout.TotalSeconds:0.###} s (last probe: {result.Failure})");
-            if (await Task.WhenAny(process.Exited, next, restartRequested) == process.Exited)
-                return Exited(process, "during startup");
+            if (failedAt >= deadline)
+                return StartupTimedOut(options, $"last probe: {result.Failure}");
+            if (await FirstEndAsync(process, next, restartRequested, "during startup") is { } endedWhileWaiting)
+                return endedWhileWaiting;
             stoppingToken.ThrowIfCancellationRequested();
         }
+
+        return options.ReadinessNeedsToken
+            ? await WaitForFirstTokenAsync(process, options, deadline, restartRequested, stoppingToken)
+            : null;
+    }
+
+    /// <summary>
+    /// Readiness "Generation": /health answered, so the port is open, but mlx_lm.server 0.31.3 and later loads the model
+    /// only now, in its generation thread; the first token says it has. A probe may wait for what is left of the
+    /// startup timeout: the server answers it once the model is in memory, and a second probe would only queue behind it.
+    /// </summary>
+    private async Task<RestartRequest?> WaitForFirstTokenAsync(IServerProcess process, Configuration.HealthOptions options, DateTimeOffset deadline,
+        Task<RestartRequest> restartRequested, CancellationToken stoppingToken)
+    {
+        var generation = options.Generation;
+        var url = GenerationUrl(new Uri(options.Url!), generation.Path!);
+        Status.Update(s => s with { Reason = "health check passed; waiting for a first token (the model loads)" });
+        var wait = TimeSpan.Zero;
+        while (true)
+        {
+            var left = deadline - _time.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+                return StartupTimedOut(options, "no first token yet");
+            var probe = _generationProbe.ProbeAsync(url, generation.Model, left, stoppingToken);
+            if (await FirstEndAsync(process, probe, restartRequested, "during startup") is { } ended)
+                return ended;
+
+            var result = await probe;
+            if (result.Passed)
+            {
+                Status.Update(s => s with { Health = s.Health with { LastTokenAt = _time.GetUtcNow() } });
+                return null;
+            }
+            var failedAt = _time.GetUtcNow();
+            Status.Update(s => s with { Health = s.Health with { LastError = $"generation probe: {result.Failure}", LastErrorAt = failedAt, LastErrorDuringStartup = true } });
+            if (result.WasRefused)
+            {
+                // mlx_lm.server answers 404 with the reason when the model failed to load; waiting longer cannot help.
+                Log.ModelLoadFailed(_logger, process.Pid, result.StatusCode!.Value, result.Failure!);
+                return RestartRequest.Failure(RestartCause.StartupFailed, $"the model failed to load: generation probe got {result.Failure}");
+            }
+            if (result.TimedOut)
+                return StartupTimedOut(options, $"generation probe: {result.Failure}");
+
+            // The connection failed without an answer: try again, after the same short waits as the health probes.
+            wait = StartupProbeRamp.WaitAfter(wait, options.StartupProbeInterval);
+            var next = Task.Delay(Shorter(wait, deadline - _time.GetUtcNow()), _time, stoppingToken);
+            if (await FirstEndAsync(process, next, restartRequested, "during startup") is { } endedWhileWaiting)
+                return endedWhileWaiting;
+        }
+    }
+
+    private static RestartRequest StartupTimedOut(Configuration.HealthOptions options, string last) =>
+        RestartRequest.Failure(RestartCause.StartupTimeout,
+            $"not ready within the startup timeout of {options.StartupTimeout.TotalSeconds:0.###} s ({last})");
+
+    /// <summary>Health:Generation:Path on the address of Health:Url: mlx_lm.server serves /health and the API on one port.</summary>
+    internal static Uri GenerationUrl(Uri healthUrl, string path) => new(new Uri(healthUrl.GetLeftPart(UriPartial.Authority)), path);
+
+    private static TimeSpan Shorter(TimeSpan a, TimeSpan b) => a < b ? (a > TimeSpan.Zero ? a : TimeSpan.Zero) : (b > TimeSpan.Zero ? b : TimeSpan.Zero);
+
+    /// <summary>
+    /// Waits for <paramref name="work"/>, unless the life of the server ends first: it exits, prints a fatal line, or a
+    /// restart is asked for.
+    /// </summary>
+    /// <returns>Null when <paramref name="work"/> finished first; otherwise why the life ends.</returns>
+    private async Task<RestartRequest?> FirstEndAsync(IServerProcess process, Task work, Task<RestartRequest> restartRequested, string when)
+    {
+        var first = await Task.WhenAny(process.Exited, work, restartRequested, process.FatalLine);
+        if (first == process.Exited)
+            return Exited(process, when);
+        if (first == restartRequested)
+            return restartRequested.Result;
+        if (first == process.FatalLine)
+            return FatalOutputSeen(process, process.FatalLine.Result);
+        return null;
     }
 
     /// <summary>Probes every Interval until the server exits, is declared dead, or a restart is requested.</summary>
@@ -135,24 +237,35 @@ public sealed partial class ServerSupervisor
     /// The next tick is set as a probe begins, not when it ends, so probes start Interval apart even while each one
     /// waits out its Timeout: a hung server is declared dead FailureThreshold × Interval + Timeout after its last
     /// answer, not FailureThreshold × (Interval + Timeout). Timeout is below Interval (validated), so probes never overlap.
+    /// Beside the health ticks, an idle server is sent a generation probe (see <see cref="GenerationProbeSchedule"/>),
+    /// and a fatal line ends the life at once.
     /// </remarks>
     /// <returns>Why this life of the server ended.</returns>
     /// <param name="url">The URL the server was started for; a reloaded Health:Url applies at the next restart.</param>
-    private Task<RestartRequest> WatchAsync(IServerProcess process, Uri url, CancellationToken stoppingToken) =>
-        EndingPendingWorkAsync(token => ProbeUntilEndAsync(process, url, token), stoppingToken);
+    private Task<RestartRequest> WatchAsync(IServerProcess process, Uri url, DateTimeOffset runningSince, CancellationToken stoppingToken) =>
+        EndingPendingWorkAsync(token => ProbeUntilEndAsync(process, url, runningSince, token), stoppingToken);
 
-    private async Task<RestartRequest> ProbeUntilEndAsync(IServerProcess process, Uri url, CancellationToken stoppingToken)
+    private async Task<RestartRequest> ProbeUntilEndAsync(IServerProcess process, Uri url, DateTimeOffset runningSince, CancellationToken stoppingToken)
     {
         var restartRequested = CurrentRestartSignal().Task;
         var strikes = new StrikeCounter(Options.Health.FailureThreshold);
         var tick = Task.Delay(Options.Health.Interval, _time, stoppingToken);
+        var canary = new GenerationCanary(this, url, runningSince, stoppingToken);
         while (true)
         {
-            var woke = await Task.WhenAny(process.Exited, tick, restartRequested);
+            var woke = await Task.WhenAny(process.Exited, tick, restartRequested, process.FatalLine, canary.Next);
             if (woke == process.Exited)
                 return Exited(process, "");
             if (woke == restartRequested)
                 return restartRequested.Result;
+            if (woke == process.FatalLine)
+                return FatalOutputSeen(process, process.FatalLine.Result);
+            if (woke == canary.Next)
+            {
+                if (await canary.ActAsync() is { } generationFailed)
+                    return generationFailed;
+                continue;
+            }
             await tick;
 
             var options = Options.Health;
@@ -161,8 +274,8 @@ public sealed partial class ServerSupervisor
             // Also registered before the result is published, for the same reason as in AttemptAsync.
             tick = Task.Delay(options.Interval, _time, stoppingToken);
             var probe = _probe.ProbeAsync(url, options.Timeout, stoppingToken);
-            if (await Task.WhenAny(process.Exited, probe) == process.Exited)
-                return Exited(process, "");
+            if (await FirstEndAsync(process, probe, restartRequested, "") is { } endedDuringProbe)
+                return endedDuringProbe;
             var result = await probe;
             ProbeCompleted?.Invoke(result);
 
@@ -170,7 +283,7 @@ public sealed partial class ServerSupervisor
             {
                 var wasUnhealthy = strikes.Strikes > 0;
                 strikes.RecordSuccess();
-                Status.Update(s => s with { Health = new HealthSnapshot(_time.GetUtcNow(), 0, s.Health.LastError) });
+                Status.Update(s => s with { Health = s.Health with { LastOkAt = _time.GetUtcNow(), Strikes = 0 } });
                 if (wasUnhealthy)
                 {
                     Log.Recovered(_logger);
@@ -179,6 +292,7 @@ public sealed partial class ServerSupervisor
                 continue;
             }
 
+            var failedAt = _time.GetUtcNow();
             if (BusyReason(options) is { } busy)
             {
                 Log.StrikeWaived(_logger, result.Failure!, busy);
@@ -188,17 +302,31 @@ public sealed partial class ServerSupervisor
 
             var dead = strikes.RecordFailure();
             Log.Strike(_logger, strikes.Strikes, strikes.Threshold, result.Failure!);
+            var health = Status.Current.Health with
+            {
+                Strikes = strikes.Strikes, LastError = result.Failure, LastErrorAt = failedAt, LastErrorDuringStartup = false,
+            };
             if (dead)
             {
                 var reason = $"declared dead after {strikes.Threshold} failed probes ({result.Failure})";
-                Log.DeclaredDead(_logger, process.Pid, strikes.Threshold, result.Failure!);
+                Log.DeclaredDead(_logger, process.Pid, reason);
                 Record(new SupervisorEvent(_time.GetUtcNow(), EventKinds.DeclaredDead, reason) { Pid = process.Pid });
-                Status.Update(s => s with { Health = s.Health with { Strikes = strikes.Strikes, LastError = result.Failure } });
+                Status.Update(s => s with { Health = health });
                 return RestartRequest.Failure(RestartCause.Unhealthy, reason);
             }
-            Transition(SupervisorState.Unhealthy, $"strike {strikes.Strikes}/{strikes.Threshold} ({result.Failure})",
-                s => s with { Health = s.Health with { Strikes = strikes.Strikes, LastError = result.Failure } });
+            Transition(SupervisorState.Unhealthy, $"strike {strikes.Strikes}/{strikes.Threshold} ({result.Failure})", s => s with { Health = health });
         }
+    }
+
+    /// <summary>A line of the server's output matched Health:FatalOutput: the server is dead, whatever /health says.</summary>
+    private RestartRequest FatalOutputSeen(IServerProcess process, string line)
+    {
+        var meaning = MlxFailureText.Explain(line);
+        var reason = meaning is null ? $"declared dead: fatal output \"{line}\"" : $"declared dead: {meaning} (fatal output \"{line}\")";
+        Log.FatalOutput(_logger, process.Pid, line);
+        Log.DeclaredDead(_logger, process.Pid, reason);
+        Record(new SupervisorEvent(_time.GetUtcNow(), EventKinds.DeclaredDead, reason) { Pid = process.Pid });
+        return RestartRequest.Failure(RestartCause.FatalOutput, reason);
     }
 
     /// <summary>Why a failed probe is not a strike: requests are in flight and the server is still sending bytes.</summary>
@@ -217,11 +345,12 @@ public sealed partial class ServerSupervisor
     {
         var exit = process.Exited.Result;
         var uptime = exit.At - process.StartedAt;
-        Log.Exited(_logger, process.Pid, exit.Describe(), uptime.TotalSeconds);
         var tail = process.RecentStderr;
+        var described = exit.Describe(tail);
+        Log.Exited(_logger, process.Pid, described, uptime.TotalSeconds);
         if (exit.ExitCode is not 0 && tail.Count > 0)
             Log.StderrTail(_logger, process.Pid, tail.Count, string.Join(Environment.NewLine, tail));
-        var reason = when.Length == 0 ? $"exited {exit.Describe()}" : $"exited {exit.Describe()} {when}";
+        var reason = when.Length == 0 ? $"exited {described}" : $"exited {described} {when}";
         var message = $"pid={process.Pid} {reason}";
         Record(new SupervisorEvent(_time.GetUtcNow(), EventKinds.Exited, message) { Pid = process.Pid });
         return new RestartRequest(reason, CountsAsFailure: true, new RestartCause(RestartCause.Exited, message));
@@ -242,12 +371,13 @@ public sealed partial class ServerSupervisor
             Log.SigtermSent(_logger, process.Pid, grace.TotalSeconds, reason);
 
         var stop = await process.StopAsync(grace);
+        var tail = process.RecentStderr;
         if (wasRunning && stop.Killed)
-            Log.StoppedBySigkill(_logger, process.Pid, grace.TotalSeconds, stop.Exit.Describe(), stop.Took.TotalSeconds);
+            Log.StoppedBySigkill(_logger, process.Pid, grace.TotalSeconds, stop.Exit.Describe(tail), stop.Took.TotalSeconds);
         else if (wasRunning)
-            Log.StoppedBySigterm(_logger, process.Pid, stop.Exit.Describe(), stop.Took.TotalSeconds);
+            Log.StoppedBySigterm(_logger, process.Pid, stop.Exit.Describe(tail), stop.Took.TotalSeconds);
         else if (stop.Killed || process.Exited.Result.ExitCode is null)
-            Log.LeftoversStopped(_logger, process.Pid, stop.Killed ? "SIGKILL" : "SIGTERM", stop.Exit.Describe());
+            Log.LeftoversStopped(_logger, process.Pid, stop.Killed ? "SIGKILL" : "SIGTERM", stop.Exit.Describe(tail));
         if (stop.Survivors.Count > 0)
         {
             Log.Survivors(_logger, process.Pid, string.Join(',', stop.Survivors));
@@ -255,7 +385,7 @@ public sealed partial class ServerSupervisor
                 $"pid={process.Pid}: gave up waiting for {string.Join(',', stop.Survivors)}, which survived SIGKILL") { Pid = process.Pid });
         }
         Record(EventKinds.Stopped, wasRunning
-            ? $"pid={process.Pid} stopped by {(stop.Killed ? "SIGKILL" : "SIGTERM")} in {stop.Took.TotalSeconds:0.0} s, {stop.Exit.Describe()}"
+            ? $"pid={process.Pid} stopped by {(stop.Killed ? "SIGKILL" : "SIGTERM")} in {stop.Took.TotalSeconds:0.0} s, {stop.Exit.Describe(tail)}"
             : $"pid={process.Pid} cleaned up");
 
         var exit = stop.Exit;

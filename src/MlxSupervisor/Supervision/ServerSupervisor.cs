@@ -16,14 +16,16 @@ public sealed partial class ServerSupervisor
     private readonly Func<SupervisorOptions> _options;
     private readonly IServerLauncher _launcher;
     private readonly IHealthProbe _probe;
+    private readonly IGenerationProbe _generationProbe;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private RestartCircuit _circuit;
     private readonly IServerActivity _activity;
 
-    public ServerSupervisor(Func<SupervisorOptions> options, IServerLauncher launcher, IHealthProbe probe, TimeProvider time, ILogger logger,
-        IServerActivity? activity = null)
+    public ServerSupervisor(Func<SupervisorOptions> options, IServerLauncher launcher, IHealthProbe probe, IGenerationProbe generationProbe,
+        TimeProvider time, ILogger logger, IServerActivity? activity = null)
     {
+        _generationProbe = generationProbe;
         _activity = activity ?? NoServerActivity.Instance;
         _options = options;
         _launcher = launcher;

@@ -15,6 +15,9 @@ public sealed record SupervisorSnapshot
 
     public int? Pid { get; init; }
 
+    /// <summary>The server was already running when the daemon started, and was adopted rather than spawned (<c>Server:Adopt</c>).</summary>
+    public bool Adopted { get; init; }
+
     public DateTimeOffset? ServerStartedAt { get; init; }
 
     /// <summary>Spawns after the first.</summary>
@@ -36,7 +39,17 @@ public sealed record SupervisorSnapshot
 }
 
 /// <param name="LastError">Why the last failed probe failed.</param>
-public sealed record HealthSnapshot(DateTimeOffset? LastOkAt, int Strikes, string? LastError);
+public sealed record HealthSnapshot(DateTimeOffset? LastOkAt, int Strikes, string? LastError)
+{
+    /// <summary>When <see cref="LastError"/> happened.</summary>
+    public DateTimeOffset? LastErrorAt { get; init; }
+
+    /// <summary>True when <see cref="LastError"/> came from a probe while the server was starting (loading its model).</summary>
+    public bool LastErrorDuringStartup { get; init; }
+
+    /// <summary>When a generation probe last got its first token.</summary>
+    public DateTimeOffset? LastTokenAt { get; init; }
+}
 
 /// <param name="Code">Null when it could not be learned (a process it left behind escaped the cleanup).</param>
 /// <param name="Signal">The signal name when one killed the server.</param>

@@ -66,7 +66,8 @@ public sealed class SettingsReloadSpecs : IDisposable
         watcher.Reloaded += applied => reloaded.TrySetResult(applied);
         var probe = new CountingProbe(new HttpHealthProbe(HttpHealthProbe.CreateClient(), TimeProvider.System));
         var launcher = new TrackingLauncher(new CliWrapServerLauncher(_loggerFactory, new LinuxProcessTable(), TimeProvider.System));
-        var supervisor = new ServerSupervisor(() => live.Current, launcher, probe, TimeProvider.System, _loggerFactory.CreateLogger("sup"));
+        var supervisor = new ServerSupervisor(() => live.Current, launcher, probe,
+            new HttpGenerationProbe(HttpHealthProbe.CreateClient(), TimeProvider.System), TimeProvider.System, _loggerFactory.CreateLogger("sup"));
         using var stop = new CancellationTokenSource();
         await watcher.StartAsync(stop.Token);
         var running = supervisor.RunAsync(stop.Token);

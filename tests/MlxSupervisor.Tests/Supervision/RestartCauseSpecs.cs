@@ -74,7 +74,7 @@ public sealed class RestartCauseSpecs
 
         var cause = Spawns(h)[1].Cause!;
         cause.Label.Should().Be(RestartCause.StartupTimeout);
-        cause.Message.Should().StartWith("not healthy within the startup timeout of 2 s");
+        cause.Message.Should().StartWith("not ready within the startup timeout of 2 s");
     }
 
     [Fact(Timeout = Timeouts.UnitTestMs)]

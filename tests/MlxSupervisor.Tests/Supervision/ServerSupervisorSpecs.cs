@@ -139,7 +139,7 @@ public sealed class ServerSupervisorSpecs
         await h.AdvanceAfterEachProbe(6, h.Options.Health.StartupProbeInterval);
         var backingOff = await h.WaitFor(s => s.NextRestartAt is not null);
 
-        backingOff.LastExit!.Reason.Should().StartWith("not healthy within the startup timeout of 5 s");
+        backingOff.LastExit!.Reason.Should().StartWith("not ready within the startup timeout of 5 s");
         h.Launcher.Started[0].StopCalls.Should().Be(1);
     }
 

@@ -32,7 +32,7 @@ public sealed class SupervisorHostedServiceSpecs
     public async Task A_supervisor_that_fails_stops_the_host_with_a_non_zero_exit_code_so_launchd_restarts_the_daemon()
     {
         await using var h = new SupervisorHarness();
-        var supervisor = new ServerSupervisor(() => h.Options, new BrokenLauncher(), h.Probe, h.Time, NullLogger.Instance);
+        var supervisor = new ServerSupervisor(() => h.Options, new BrokenLauncher(), h.Probe, h.Generation, h.Time, NullLogger.Instance);
         var lifetime = new RecordingLifetime();
         using var service = new SupervisorHostedService(supervisor, lifetime, NullLogger<SupervisorHostedService>.Instance);
         var before = Environment.ExitCode;

@@ -38,6 +38,7 @@ public sealed class FakeServerLauncher(FakeTimeProvider time) : IServerLauncher
 public sealed class FakeServerProcess(int pid, TimeProvider time) : IServerProcess
 {
     private readonly TaskCompletionSource<ServerExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<string> _fatalLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int Pid { get; } = pid;
 
@@ -45,7 +46,15 @@ public sealed class FakeServerProcess(int pid, TimeProvider time) : IServerProce
 
     public Task<ServerExit> Exited => _exited.Task;
 
-    public IReadOnlyList<string> RecentStderr => ["Traceback (most recent call last):", "MemoryError"];
+    public IReadOnlyList<string> RecentStderr => Stderr;
+
+    /// <summary>What <see cref="RecentStderr"/> says; a Python traceback by default.</summary>
+    public IReadOnlyList<string> Stderr { get; set; } = ["Traceback (most recent call last):", "MemoryError"];
+
+    public Task<string> FatalLine => _fatalLine.Task;
+
+    /// <summary>The server prints a line that matched Health:FatalOutput.</summary>
+    public void PrintFatal(string line) => _fatalLine.TrySetResult(line);
 
     public int StopCalls { get; private set; }
 

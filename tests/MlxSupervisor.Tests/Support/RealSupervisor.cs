@@ -41,8 +41,9 @@ public sealed class RealSupervisor : IAsyncDisposable
         _loggerFactory = LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         IServerLauncher launcher = new CliWrapServerLauncher(_loggerFactory, new LinuxProcessTable(), TimeProvider.System);
         Launcher = new TrackingLauncher(decorate is null ? launcher : decorate(launcher));
-        Supervisor = new ServerSupervisor(() => Options, Launcher, new HttpHealthProbe(HttpHealthProbe.CreateClient(), TimeProvider.System),
-            TimeProvider.System, _loggerFactory.CreateLogger("MlxSupervisor.Supervisor"), activity);
+        var probes = HttpHealthProbe.CreateClient();
+        Supervisor = new ServerSupervisor(() => Options, Launcher, new HttpHealthProbe(probes, TimeProvider.System),
+            new HttpGenerationProbe(probes, TimeProvider.System), TimeProvider.System, _loggerFactory.CreateLogger("MlxSupervisor.Supervisor"), activity);
     }
 
     public int Port { get; }

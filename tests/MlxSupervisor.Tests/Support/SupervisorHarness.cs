@@ -19,7 +19,8 @@ public sealed class SupervisorHarness : IAsyncDisposable
         configure?.Invoke(Options);
         Launcher = new FakeServerLauncher(Time);
         Probe = new ScriptedHealthProbe(Time);
-        Supervisor = new ServerSupervisor(() => Options, Launcher, Probe, Time, NullLogger.Instance, activity);
+        Generation = new ScriptedGenerationProbe(Time);
+        Supervisor = new ServerSupervisor(() => Options, Launcher, Probe, Generation, Time, NullLogger.Instance, activity);
     }
 
     public SupervisorOptions Options { get; } = new();
@@ -31,6 +32,8 @@ public sealed class SupervisorHarness : IAsyncDisposable
     public FakeServerLauncher Launcher { get; }
 
     public ScriptedHealthProbe Probe { get; }
+
+    public ScriptedGenerationProbe Generation { get; }
 
     public ServerSupervisor Supervisor { get; }
 

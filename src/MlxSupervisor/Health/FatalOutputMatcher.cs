@@ -1,0 +1,73 @@
+using System.Text.RegularExpressions;
+
+namespace MlxSupervisor.Health;
+
+/// <summary>
+/// The lines that mean the server is dead whatever /health says (<c>Health:FatalOutput</c>): mlx_lm.server prints
+/// "Exception in thread Thread-1 (_generate):" when its generation thread dies and then goes on answering /health
+/// with 200 while every completion hangs (mlx-lm #1505, #1672, #1909).
+/// </summary>
+/// <remarks>Immutable, so one instance serves every life of the server started with the same list.</remarks>
+public sealed class FatalOutputMatcher
+{
+    // A pattern that backtracks badly on one long line must not stall the output pump, which carries every line to the log.
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(50);
+
+    private const RegexOptions Options = RegexOptions.CultureInvariant;
+
+    private readonly Regex[] _patterns;
+
+    private FatalOutputMatcher(IReadOnlyList<string> patterns)
+    {
+        Patterns = patterns;
+        _patterns = [.. patterns.Select(p => new Regex(p, Options, MatchTimeout))];
+    }
+
+    public IReadOnlyList<string> Patterns { get; }
+
+    /// <returns>Null when the list is empty: fatal output is off. Call only on validated patterns.</returns>
+    public static FatalOutputMatcher? From(IEnumerable<string> patterns)
+    {
+        var list = patterns.Where(p => !string.IsNullOrEmpty(p)).ToList();
+        return list.Count == 0 ? null : new FatalOutputMatcher(list);
+    }
+
+    /// <summary>True when the list is the same as <paramref name="patterns"/>, so a reload need not compile it again.</summary>
+    public bool Uses(IEnumerable<string> patterns) => Patterns.SequenceEqual(patterns.Where(p => !string.IsNullOrEmpty(p)));
+
+    public bool Matches(string line)
+    {
+        foreach (var pattern in _patterns)
+        {
+            try
+            {
+                if (pattern.IsMatch(line))
+                    return true;
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // Too slow to decide on this line: it is not taken as fatal.
+            }
+        }
+        return false;
+    }
+
+    /// <summary>One line per pattern that is not a valid .NET regular expression, naming its key.</summary>
+    public static IEnumerable<string> Problems(IList<string> patterns, string key)
+    {
+        for (var i = 0; i < patterns.Count; i++)
+        {
+            string? problem = null;
+            try
+            {
+                _ = new Regex(patterns[i], Options, MatchTimeout);
+            }
+            catch (ArgumentException e)
+            {
+                problem = e.Message;
+            }
+            if (problem is not null)
+                yield return $"{key}:{i} '{patterns[i]}' is not a valid .NET regular expression: {problem}";
+        }
+    }
+}
