@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FluentAssertions;
 using MlxSupervisor.Deploy.Tests.Infrastructure;
+using MlxSupervisor.Testing.Tools;
 
 namespace MlxSupervisor.Deploy.Tests;
 
@@ -10,11 +11,12 @@ public sealed class ShellcheckSpecs
     private static IReadOnlyList<string> Scripts =>
         [.. Directory.EnumerateFiles(Repo.PathOf("deploy"), "*.sh", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
 
-    [FactNeedingTool("shellcheck", "apt-get install shellcheck; .ci/run installs it", Timeout = 120_000)]
+    [SkippableFact(Timeout = 120_000)]
     public async Task Every_script_in_deploy_passes_shellcheck()
     {
+        var tool = RequiredTools.Shellcheck.Require();
         Scripts.Should().NotBeEmpty();
-        var start = new ProcessStartInfo("shellcheck") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in (string[])["--external-sources", "--severity=style", .. Scripts])
             start.ArgumentList.Add(argument);
 
