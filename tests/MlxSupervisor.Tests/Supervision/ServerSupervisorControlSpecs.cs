@@ -8,11 +8,6 @@ namespace MlxSupervisor.Tests.Supervision;
 /// <summary>Requests from outside the loop, and the front door's view of a busy server, on fake time.</summary>
 public sealed class ServerSupervisorControlSpecs
 {
-    private sealed class SettableActivity : IServerActivity
-    {
-        public ServerActivitySnapshot Current { get; set; }
-    }
-
     [Fact(Timeout = Timeouts.UnitTestMs)]
     public async Task An_operator_stop_stops_the_server_and_spawns_nothing_until_a_start()
     {

@@ -48,6 +48,21 @@ public sealed class SupervisorHarness : IAsyncDisposable
     /// <summary>Waits, in real time but bounded, for the supervisor to reach a state.</summary>
     public Task<SupervisorSnapshot> WaitFor(Func<SupervisorSnapshot, bool> condition) => Supervisor.Status.WaitFor(condition, Timeouts.Wait);
 
+    /// <summary>
+    /// Waits, in real time but bounded, for something that no snapshot shows (a probe sent to the scripted probes):
+    /// the condition is polled, since nothing signals it.
+    /// </summary>
+    public async Task Until(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Timeouts.Wait;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"The condition never held; the supervisor is {Current}");
+            await Task.Delay(5);
+        }
+    }
+
     /// <summary>Waits for the next scheduled restart (the k-th spawn is done) and jumps to it.</summary>
     public async Task<SupervisorSnapshot> SkipToRestartAfterSpawn(int spawns)
     {
