@@ -1,18 +1,18 @@
 using MlxSupervisor.SimServer.Faults;
 using MlxSupervisor.SimServer.Generation;
-using MlxSupervisor.SimServer.Options;
 
 namespace MlxSupervisor.SimServer.Endpoints;
 
 /// <summary>
 /// <c>POST /v1/chat/completions</c> and <c>POST /v1/completions</c>: generates numbered tokens, either as one
-/// JSON response or as a server-sent event stream.
+/// JSON response or as a server-sent event stream, in the order server.py's <c>handle_completion</c> does:
+/// the request waits for the generation thread, then the headers go out, then prompt processing (keepalive
+/// comments), the tokens, the final chunk with its finish_reason, the usage chunk if asked, and [DONE].
 /// </summary>
 internal sealed class CompletionsEndpoint(
-    SimOptions options, InFlightTracker tracker, InFlightLimit limit, TokenGenerator generator, TimeProvider time)
+    string defaultModel, CompletionFaults faults, InFlightTracker tracker, GenerationThread thread,
+    TokenGenerator generator, JsonResponse replies, TimeProvider time)
 {
-    private const string FinishReason = "stop";
-
     private long _requestNumber;
 
     public Task HandleChatAsync(HttpContext context) => HandleAsync(context, CompletionKind.Chat);
@@ -22,15 +22,23 @@ internal sealed class CompletionsEndpoint(
     private async Task HandleAsync(HttpContext context, CompletionKind kind)
     {
         // In flight from arrival, before the body is even read, until the response is done or aborted.
-        limit.Enforce(tracker.Enter());
+        faults.OnArrival(tracker.Enter());
         var aborted = context.RequestAborted;
         try
         {
-            (var request, var error) = await CompletionRequest.ReadAsync(context.Request.Body, options.Model, aborted);
+            (var request, var error) = await CompletionRequest.ReadAsync(context.Request.Body, defaultModel, aborted);
             if (request is null)
             {
-                await JsonResponse.WriteAsync(context.Response, StatusCodes.Status400BadRequest,
+                await replies.WriteAsync(context.Response, StatusCodes.Status400BadRequest,
                     json => OpenAiJson.WriteError(json, error!));
+                return;
+            }
+
+            if (await thread.TakeAsync(aborted) is { } loadFailure)
+            {
+                // server.py answers any exception from generate(), a failed model load among them, with 404.
+                await replies.WriteAsync(context.Response, StatusCodes.Status404NotFound,
+                    json => OpenAiJson.WriteMlxError(json, loadFailure));
                 return;
             }
 
@@ -41,6 +49,7 @@ internal sealed class CompletionsEndpoint(
                 await StreamAsync(context, identity, request, aborted);
             else
                 await RespondAsync(context, identity, request, aborted);
+            thread.Completed();
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -55,19 +64,23 @@ internal sealed class CompletionsEndpoint(
     private async Task RespondAsync(HttpContext context, CompletionIdentity identity, CompletionRequest request,
         CancellationToken aborted)
     {
+        // Prompt processing takes its time here too; only a stream has a way to say so.
+        await generator.ProcessPromptAsync(static (_, _) => Task.CompletedTask, aborted);
         var count = generator.CountFor(request);
         var tokens = new List<string>(count);
         await foreach (var token in generator.GenerateAsync(count, aborted))
             tokens.Add(token);
 
-        await JsonResponse.WriteAsync(context.Response, StatusCodes.Status200OK, json =>
-            OpenAiJson.WriteCompletion(json, identity, string.Concat(tokens), request.PromptTokens, count, FinishReason));
+        await replies.WriteCompletionAsync(context.Response, json => OpenAiJson.WriteCompletion(json, identity,
+            string.Concat(tokens), request.PromptTokens, count, generator.FinishReasonFor(request)));
     }
 
     private async Task StreamAsync(HttpContext context, CompletionIdentity identity, CompletionRequest request,
         CancellationToken aborted)
     {
         var events = await ServerSentEvents.StartAsync(context.Response, aborted);
+        await generator.ProcessPromptAsync(
+            (processed, total) => events.WriteCommentAsync($"keepalive {processed}/{total}"), aborted);
         var count = generator.CountFor(request);
         var first = true;
         await foreach (var token in generator.GenerateAsync(count, aborted))
@@ -78,7 +91,8 @@ internal sealed class CompletionsEndpoint(
         }
 
         var finalIsFirst = first;
-        await events.WriteAsync(json => OpenAiJson.WriteChunk(json, identity, token: null, finalIsFirst, FinishReason));
+        var finishReason = generator.FinishReasonFor(request);
+        await events.WriteAsync(json => OpenAiJson.WriteChunk(json, identity, token: null, finalIsFirst, finishReason));
         if (request.IncludeUsage)
             await events.WriteAsync(json => OpenAiJson.WriteUsageChunk(json, identity, request.PromptTokens, count));
         await events.WriteDoneAsync();

@@ -8,7 +8,7 @@ namespace MlxSupervisor.SimServer.Endpoints;
 /// <c>GET /health</c>: 200 <c>{"status":"ok"}</c>, unless a fault says to hang, to wait for generation to
 /// finish, or to answer with another status code.
 /// </summary>
-internal sealed class HealthEndpoint(SimOptions options, SimClock clock, InFlightTracker tracker)
+internal sealed class HealthEndpoint(SimOptions options, SimClock clock, InFlightTracker tracker, JsonResponse replies)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -30,7 +30,7 @@ internal sealed class HealthEndpoint(SimOptions options, SimClock clock, InFligh
         var status = options.HealthStatus is { } code && clock.HasReached(options.HealthStatusAfterMs)
             ? code
             : StatusCodes.Status200OK;
-        await JsonResponse.WriteAsync(context.Response, status, json =>
+        await replies.WriteAsync(context.Response, status, json =>
         {
             json.WriteStartObject();
             json.WriteString("status", status == StatusCodes.Status200OK ? "ok" : "error");

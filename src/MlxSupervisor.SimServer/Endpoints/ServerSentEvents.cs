@@ -15,6 +15,7 @@ internal sealed class ServerSentEvents
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+    private static readonly byte[] CommentPrefix = ": "u8.ToArray();
 
     private readonly HttpResponse _response;
     private readonly CancellationToken _aborted;
@@ -45,13 +46,29 @@ internal sealed class ServerSentEvents
         using (var json = new Utf8JsonWriter(_buffer, OpenAiJson.WriterOptions))
             write(json);
         _buffer.Write(EventEnd);
-        await _response.Body.WriteAsync(_buffer.WrittenMemory, _aborted);
-        await _response.Body.FlushAsync(_aborted);
+        await SendBufferAsync();
+    }
+
+    /// <summary>An SSE comment, <c>: text\n\n</c>: no event to a client, but bytes on the wire.</summary>
+    public async Task WriteCommentAsync(string text)
+    {
+        _buffer.ResetWrittenCount();
+        _buffer.Write(CommentPrefix);
+        _buffer.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        _buffer.Write(EventEnd);
+        await SendBufferAsync();
     }
 
     public async Task WriteDoneAsync()
     {
         await _response.Body.WriteAsync(Done, _aborted);
+        await _response.Body.FlushAsync(_aborted);
+    }
+
+    // Every event is flushed on its own: a token must reach the client the moment it is "generated".
+    private async Task SendBufferAsync()
+    {
+        await _response.Body.WriteAsync(_buffer.WrittenMemory, _aborted);
         await _response.Body.FlushAsync(_aborted);
     }
 }

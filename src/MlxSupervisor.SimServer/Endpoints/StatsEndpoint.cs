@@ -6,12 +6,12 @@ namespace MlxSupervisor.SimServer.Endpoints;
 /// <c>GET /sim/stats</c>: what reached the server. Not part of the OpenAI surface; tests use it to prove that a
 /// request was (or was never) forwarded.
 /// </summary>
-internal sealed class StatsEndpoint(InFlightTracker tracker)
+internal sealed class StatsEndpoint(InFlightTracker tracker, JsonResponse replies)
 {
     public Task HandleAsync(HttpContext context)
     {
         var stats = tracker.Snapshot();
-        return JsonResponse.WriteAsync(context.Response, StatusCodes.Status200OK, json =>
+        return replies.WriteAsync(context.Response, StatusCodes.Status200OK, json =>
         {
             json.WriteStartObject();
             json.WriteNumber("inFlight", stats.InFlight);

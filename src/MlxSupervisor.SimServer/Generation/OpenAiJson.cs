@@ -120,6 +120,17 @@ internal static class OpenAiJson
         json.WriteEndObject();
     }
 
+    /// <summary>
+    /// mlx_lm.server's own error shape, <c>{"error": "reason"}</c>, not OpenAI's: what a failed model load
+    /// is answered with (server.py, <c>handle_completion</c>).
+    /// </summary>
+    public static void WriteMlxError(Utf8JsonWriter json, string reason)
+    {
+        json.WriteStartObject();
+        json.WriteString("error", reason);
+        json.WriteEndObject();
+    }
+
     private static void WriteIdentity(Utf8JsonWriter json, CompletionIdentity identity, string objectType)
     {
         json.WriteString("id", identity.Id);

@@ -27,7 +27,8 @@ internal sealed class SimServerHost(SimOptions options, SimConsole console, Time
 
         var clock = new SimClock(time);
         var tracker = new InFlightTracker();
-        await using var app = SimWebApp.Build(options, clock, tracker, console);
+        var generation = new GenerationThread(options, console, time);
+        await using var app = SimWebApp.Build(options, clock, tracker, generation, console);
         try
         {
             await app.StartAsync(signals.Stopping);
@@ -45,6 +46,8 @@ internal sealed class SimServerHost(SimOptions options, SimConsole console, Time
 
         clock.MarkListening();
         console.WriteLine($"sim: listening on {ListeningAddress(app)} pid={Environment.ProcessId}");
+        // As in mlx_lm.server 0.31.3 and later, the model loads after the port has opened.
+        _ = IgnoreStopping(generation.LoadAsync(signals.Stopping));
         StartFaults(signals.Stopping);
 
         try

@@ -1,7 +1,9 @@
 using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using MlxSupervisor.SimServer.Endpoints;
 using MlxSupervisor.SimServer.Faults;
 using MlxSupervisor.SimServer.Generation;
+using MlxSupervisor.SimServer.Http10;
 using MlxSupervisor.SimServer.Options;
 using MlxSupervisor.SimServer.Output;
 
@@ -10,7 +12,8 @@ namespace MlxSupervisor.SimServer.Lifecycle;
 /// <summary>Builds the smallest web app that serves the OpenAI surface.</summary>
 internal static class SimWebApp
 {
-    public static WebApplication Build(SimOptions options, SimClock clock, InFlightTracker tracker, SimConsole console)
+    public static WebApplication Build(SimOptions options, SimClock clock, InFlightTracker tracker,
+        GenerationThread thread, SimConsole console)
     {
         // The empty builder rather than the slim one: no configuration sources (our flags are not host
         // configuration, and no appsettings.json watcher on the current directory), and no logging at all,
@@ -23,17 +26,20 @@ internal static class SimWebApp
         {
             kestrel.AddServerHeader = false;
             if (options.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
-                kestrel.ListenLocalhost(options.Port);
+                kestrel.ListenLocalhost(options.Port, listen => Configure(listen, options));
             else
-                kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
+                kestrel.Listen(IPAddress.Parse(options.Host), options.Port, listen => Configure(listen, options));
         });
 
         var app = builder.Build();
-        var health = new HealthEndpoint(options, clock, tracker);
-        var models = new ModelsEndpoint(options.Model);
-        var stats = new StatsEndpoint(tracker);
-        var completions = new CompletionsEndpoint(options, tracker, new InFlightLimit(options.MaxInFlight, console),
-            new TokenGenerator(options, clock.Time), clock.Time);
+        var replies = new JsonResponse(closeDelimited: options.Http10);
+        var health = new HealthEndpoint(options, clock, tracker, replies);
+        var models = new ModelsEndpoint(options.Model, replies);
+        var stats = new StatsEndpoint(tracker, replies);
+        var faults = new CompletionFaults(new InFlightLimit(options.MaxInFlight, console),
+            new MetalOutOfMemory(options.MetalOomAtRequest, console));
+        var completions = new CompletionsEndpoint(options.Model, faults, tracker, thread,
+            new TokenGenerator(options, thread, clock.Time), replies, clock.Time);
 
         // Plain RequestDelegates: no minimal-API parameter binding to generate at startup.
         app.MapGet("/health", new RequestDelegate(health.HandleAsync));
@@ -42,5 +48,14 @@ internal static class SimWebApp
         app.MapPost("/v1/completions", new RequestDelegate(completions.HandleTextAsync));
         app.MapGet("/sim/stats", new RequestDelegate(stats.HandleAsync));
         return app;
+    }
+
+    private static void Configure(ListenOptions listen, SimOptions options)
+    {
+        if (!options.Http10)
+            return;
+        // HTTP/1 only: the rewrite reads HTTP/1 heads, and Python's server speaks nothing else.
+        listen.Protocols = HttpProtocols.Http1;
+        listen.Use(Http10Connection.Use);
     }
 }

@@ -18,6 +18,23 @@ internal static class SimFlags
         SimFlag.Int("--token-delay-ms", "delay before each token (default 0)", 0, MaxMs, (o, v) => o with { TokenDelayMs = v }),
         SimFlag.Int("--startup-delay-ms", "sleep before listening, like a slow model load", 0, MaxMs,
             (o, v) => o with { StartupDelayMs = v }),
+        SimFlag.Int("--load-ms", "listen and answer /health 200 at once, but load the model for this long; completions wait for it",
+            0, MaxMs, (o, v) => o with { LoadMs = v }),
+        SimFlag.Switch("--never-loads", "the model never loads: completions wait forever, /health stays 200",
+            o => o with { NeverLoads = true }),
+        SimFlag.Text("--load-fails", "the load fails with this reason: completions get 404 {\"error\": reason}",
+            (o, v) => o with { LoadFails = v }),
+        SimFlag.Int("--generation-dies-after", "the generation thread dies after this many completions (0 = once loaded), "
+            + "printing a Python traceback; later completions hang without a byte, /health stays 200", 0, int.MaxValue,
+            (o, v) => o with { GenerationDiesAfter = v }),
+        SimFlag.Switch("--silent-death", "with --generation-dies-after: die without printing anything",
+            o => o with { SilentDeath = true }),
+        SimFlag.Int("--metal-oom-at-request", "abort (SIGABRT, exit 134) with Metal's out-of-memory line when the "
+            + "n-th completion request arrives", 1, int.MaxValue, (o, v) => o with { MetalOomAtRequest = v }),
+        SimFlag.Switch("--http10", "speak HTTP/1.0 like mlx_lm.server: one request per connection, streams end at the close",
+            o => o with { Http10 = true }),
+        SimFlag.Int("--keepalive-comments", "send this many ': keepalive i/n' comments before a stream's first token, "
+            + "one per --token-delay-ms", 0, 1_000_000, (o, v) => o with { KeepaliveComments = v }),
         SimFlag.Int("--crash-after-ms", "exit this long after starting to listen", 0, MaxMs, (o, v) => o with { CrashAfterMs = v }),
         SimFlag.Int("--exit-code", "exit code of the crash; 129-159 = kill myself with signal (code-128) (default 1)", 0, 255,
             (o, v) => o with { ExitCode = v }),

@@ -94,6 +94,47 @@ internal sealed record SimOptions
     /// <value>Defaults to null: no heartbeat.</value>
     public int? StdoutLineEveryMs { get; init; }
 
+    /// <summary>
+    /// How long the model loads after the port opened. <c>mlx_lm.server</c> 0.31.3 and later answers
+    /// <c>/health</c> at once and loads in its generation thread; completions wait until it has loaded.
+    /// </summary>
+    /// <value>Defaults to 0 ms: loaded at once.</value>
+    public int LoadMs { get; init; }
+
+    /// <summary>The model never finishes loading: every completion waits forever, <c>/health</c> stays 200.</summary>
+    /// <value>Defaults to false.</value>
+    public bool NeverLoads { get; init; }
+
+    /// <summary>The load fails with this reason; completions are answered 404 <c>{"error": reason}</c>.</summary>
+    /// <value>Defaults to null: the load succeeds.</value>
+    public string? LoadFails { get; init; }
+
+    /// <summary>
+    /// The generation thread dies after this many completed completions (0: as soon as the model has loaded).
+    /// Every later completion hangs without a byte while <c>/health</c> and <c>/v1/models</c> stay 200.
+    /// </summary>
+    /// <value>Defaults to null: it never dies.</value>
+    public int? GenerationDiesAfter { get; init; }
+
+    /// <summary>The generation thread dies without printing its traceback (mlx-lm #1834, #1493).</summary>
+    /// <value>Defaults to false.</value>
+    public bool SilentDeath { get; init; }
+
+    /// <summary>The N-th completion request to arrive makes Metal run out of memory: the process aborts (SIGABRT).</summary>
+    /// <value>Defaults to null: never.</value>
+    public int? MetalOomAtRequest { get; init; }
+
+    /// <summary>
+    /// Speak HTTP/1.0 as <c>mlx_lm.server</c> does: one request per connection, closed after the response,
+    /// streams ended by the close.
+    /// </summary>
+    /// <value>Defaults to false: Kestrel's HTTP/1.1.</value>
+    public bool Http10 { get; init; }
+
+    /// <summary>SSE comments <c>: keepalive i/N</c> a stream gets before its first token, one per token delay.</summary>
+    /// <value>Defaults to 0.</value>
+    public int KeepaliveComments { get; init; }
+
     /// <summary>Print the flags and exit.</summary>
     /// <value>Defaults to false.</value>
     public bool ShowHelp { get; init; }

@@ -48,7 +48,9 @@ internal static class SimOptionsParser
             options = applied;
         }
 
-        return SimParseResult.Success(options);
+        return SimOptionsRules.Check(options) is { } problem
+            ? SimParseResult.Failure(problem)
+            : SimParseResult.Success(options);
     }
 
     public static string Help()
