@@ -32,7 +32,7 @@ internal static class SimWebApp
         });
 
         var app = builder.Build();
-        var replies = new JsonResponse(closeDelimited: options.Http10);
+        var replies = new JsonResponse(closeDelimited: options.Http10, dieMidAnswer: options.DieMidAnswer);
         var health = new HealthEndpoint(options, clock, tracker, replies);
         var models = new ModelsEndpoint(options.Model, replies);
         var stats = new StatsEndpoint(tracker, replies);

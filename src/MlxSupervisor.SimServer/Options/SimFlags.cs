@@ -31,6 +31,8 @@ internal static class SimFlags
             o => o with { SilentDeath = true }),
         SimFlag.Int("--metal-oom-at-request", "abort (SIGABRT, exit 134) with Metal's out-of-memory line when the "
             + "n-th completion request arrives", 1, int.MaxValue, (o, v) => o with { MetalOomAtRequest = v }),
+        SimFlag.Switch("--die-mid-answer", "a non-streamed completion sends half of its JSON, then I die by SIGKILL",
+            o => o with { DieMidAnswer = true }),
         SimFlag.Switch("--http10", "speak HTTP/1.0 like mlx_lm.server: one request per connection, streams end at the close",
             o => o with { Http10 = true }),
         SimFlag.Int("--keepalive-comments", "send this many ': keepalive i/n' comments before a stream's first token, "

@@ -124,6 +124,10 @@ internal sealed record SimOptions
     /// <value>Defaults to null: never.</value>
     public int? MetalOomAtRequest { get; init; }
 
+    /// <summary>A non-streamed completion sends its headers and half of its JSON, then the process dies by SIGKILL.</summary>
+    /// <value>Defaults to false.</value>
+    public bool DieMidAnswer { get; init; }
+
     /// <summary>
     /// Speak HTTP/1.0 as <c>mlx_lm.server</c> does: one request per connection, closed after the response,
     /// streams ended by the close.

@@ -1,13 +1,16 @@
 using Microsoft.AspNetCore.Http.Features;
+using MlxSupervisor.FrontDoor.Completeness;
 using MlxSupervisor.Supervision;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace MlxSupervisor.FrontDoor;
 
 /// <summary>
-/// The end of the front door's pipeline: forwards an admitted request to the server with YARP, and sends it again if
-/// the server refused or reset it before any byte reached the client, once the server is back. A client that already
-/// has bytes is never replayed to: YARP cuts its connection, so it sees an error rather than a truncated success.
+/// The end of the front door's pipeline: forwards an admitted request to the server with YARP, and makes sure the client
+/// gets one of two things, the whole answer or an error. A request the server refused, reset or cut short before any
+/// content reached the client is sent again once the server is back (a stream whose headers and comments already went
+/// out is spliced: <see cref="StreamSplice"/>); an answer cut after content went out ends with an error the client sees
+/// (<see cref="CutAnswer"/>), never with a clean end that passes a truncated answer off as whole (<see cref="AnswerGuard"/>).
 /// </summary>
 internal sealed partial class ForwardingEndpoint
 {
@@ -19,6 +22,7 @@ internal sealed partial class ForwardingEndpoint
     private readonly string _upstreamPrefix;
     private readonly ForwarderRequestConfig _config;
     private readonly HttpTransformer _transformer;
+    private readonly StreamSplice _splice;
     private readonly SupervisorStatus _status;
     private readonly FrontDoorStatistics _stats;
     private readonly TimeProvider _time;
@@ -35,6 +39,7 @@ internal sealed partial class ForwardingEndpoint
         _upstreamPrefix = upstreamPrefix;
         _config = config;
         _transformer = new ActivityTransformer(stats);
+        _splice = new StreamSplice(upstream, upstreamPrefix, _transformer, stats);
         _status = status;
         _stats = stats;
         _time = time;
@@ -52,24 +57,47 @@ internal sealed partial class ForwardingEndpoint
         for (var attempt = 1; ; attempt++)
         {
             var life = _status.Current;
+            context.Features.Set<AnswerGuard>(null);
             var error = await ForwardOnceAsync(context);
-            if (error == ForwarderError.None || IsTheClientsDoing(error))
-                return;
-
-            // YARP aborts the client's connection when the server fails mid-response, so RequestAborted alone
-            // does not tell a client that left from one that was cut off.
-            var failure = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-            if (attempt == MaxAttempts || !CanSendAgain(context, error))
+            var guard = context.Features.Get<AnswerGuard>();
+            if (error == ForwarderError.None)
             {
-                await FailAsync(context, error, failure);
-                return;
+                if (guard is null || guard.IsWhole)
+                    return;
+                if (context.Response.HasStarted)
+                {
+                    await CutAfterHeadersAsync(context, guard, life.Pid, attempt);
+                    return;
+                }
+                // Nothing reached the client: a held JSON answer cut short, or a stream that died before its first byte.
+                if (attempt == MaxAttempts || !context.Request.Body.CanSeek && context.Request.ContentLength is not (null or 0))
+                {
+                    await FailAsync(context, guard.Shortfall);
+                    return;
+                }
+                Log.SendingAgain(_logger, context.Request.Method, context.Request.Path, "cut short", guard.Shortfall);
+            }
+            else
+            {
+                if (IsTheClientsDoing(error))
+                    return;
+
+                // YARP aborts the client's connection when the server fails mid-response, so RequestAborted alone
+                // does not tell a client that left from one that was cut off.
+                var failure = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+                if (attempt == MaxAttempts || !CanSendAgain(context, error))
+                {
+                    await FailAsync(context, error, failure);
+                    return;
+                }
+                Log.SendingAgain(_logger, context.Request.Method, context.Request.Path, error.ToString(), failure?.Message);
             }
 
-            Log.SendingAgain(_logger, context.Request.Method, context.Request.Path, error, failure?.Message);
             var failedAt = _time.GetUtcNow();
             context.Response.Clear();
             context.Features.Set<IForwarderErrorFeature>(null);
-            context.Request.Body.Position = 0;
+            if (context.Request.Body.CanSeek)
+                context.Request.Body.Position = 0;
 
             var (back, refusal) = await WaitForServerAsync(life.Pid, failedAt, context.RequestAborted);
             if (!back)
@@ -82,10 +110,54 @@ internal sealed partial class ForwardingEndpoint
         }
     }
 
+    /// <summary>
+    /// The answer is not whole and the client has its headers. Before any content (only a stream's comments went out) it
+    /// is spliced from the server's replacement; after content it ends with an error.
+    /// </summary>
+    private async Task CutAfterHeadersAsync(HttpContext context, AnswerGuard guard, int? pid, int attempt)
+    {
+        try
+        {
+            while (guard.Kind == AnswerKind.EventStream && !guard.ContentSent && attempt < MaxAttempts)
+            {
+                var failedAt = _time.GetUtcNow();
+                Log.Splicing(_logger, context.Request.Method, context.Request.Path, guard.Shortfall);
+                var (back, refusal) = await WaitForServerAsync(pid, failedAt, context.RequestAborted);
+                if (!back)
+                {
+                    await EndWithErrorAsync(context, guard, refusal?.Message ?? "the client left");
+                    return;
+                }
+                _stats.Retried();
+                attempt++;
+                pid = _status.Current.Pid;
+                var (spliced, refused) = await _splice.SendAgainAsync(context, context.RequestAborted);
+                if (spliced is null)
+                {
+                    await EndWithErrorAsync(context, guard, refused!);
+                    return;
+                }
+                if (spliced.IsWhole)
+                    return;
+                guard = spliced;
+            }
+            await EndWithErrorAsync(context, guard, await CutAnswer.DescribeAsync(_status, pid, guard.Shortfall, _time));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client left while its answer was being mended.
+        }
+    }
+
+    private Task EndWithErrorAsync(HttpContext context, AnswerGuard guard, string why)
+    {
+        _stats.Failed();
+        Log.AnswerCut(_logger, context.Request.Method, context.Request.Path, why);
+        return CutAnswer.EndAsync(context, guard.Kind, why, _time);
+    }
+
     private async ValueTask<ForwarderError> ForwardOnceAsync(HttpContext context)
     {
-        var clientBody = context.Response.Body;
-        context.Response.Body = new ObservedResponseBody(clientBody, _stats);
         _stats.ForwardStarted();
         try
         {
@@ -94,7 +166,6 @@ internal sealed partial class ForwardingEndpoint
         finally
         {
             _stats.ForwardEnded();
-            context.Response.Body = clientBody;
         }
     }
 
@@ -131,6 +202,15 @@ internal sealed partial class ForwardingEndpoint
         }
     }
 
+    private async Task FailAsync(HttpContext context, string shortfall)
+    {
+        _stats.Failed();
+        Log.AnswerCut(_logger, context.Request.Method, context.Request.Path, shortfall);
+        context.Response.Clear();
+        await OpenAiError.WriteAsync(context.Response, StatusCodes.Status502BadGateway, $"{char.ToUpperInvariant(shortfall[0])}{shortfall[1..]}.",
+            OpenAiError.ServerType, CutAnswer.Code, retryAfter: null, context.RequestAborted);
+    }
+
     private async Task FailAsync(HttpContext context, ForwarderError error, Exception? failure)
     {
         _stats.Failed();
@@ -150,7 +230,15 @@ internal sealed partial class ForwardingEndpoint
     {
         [LoggerMessage(EventId = 30, EventName = "SendingAgain", Level = LogLevel.Debug,
             Message = "{Method} {Path}: the server failed before answering ({Error}: {Failure}); sending it again once the server is back")]
-        public static partial void SendingAgain(ILogger logger, string method, PathString path, ForwarderError error, string? failure);
+        public static partial void SendingAgain(ILogger logger, string method, PathString path, string error, string? failure);
+
+        [LoggerMessage(EventId = 32, EventName = "Splicing", Level = LogLevel.Information,
+            Message = "{Method} {Path}: {Shortfall} before any content reached the client; its stream goes on with the answer of the server's replacement")]
+        public static partial void Splicing(ILogger logger, string method, PathString path, string shortfall);
+
+        [LoggerMessage(EventId = 33, EventName = "AnswerCut", Level = LogLevel.Warning,
+            Message = "{Method} {Path}: the answer is not whole and the client is told so, not handed it as complete: {Why}")]
+        public static partial void AnswerCut(ILogger logger, string method, PathString path, string why);
 
         [LoggerMessage(EventId = 31, EventName = "ForwardFailed", Level = LogLevel.Warning,
             Message = "{Method} {Path} failed: {Error} ({Failure}); the client had bytes already: {ResponseStarted}")]
