@@ -55,6 +55,13 @@ public static class SupervisorSettings
                 if (child.Value is { } raw && !bool.TryParse(raw, out _))
                     yield return $"{child.Path} '{raw}' is not true or false.";
             }
+            else if (t.IsEnum)
+            {
+                // The binder takes a number or "IfSame, Never" as well as a name, and throws for anything else;
+                // only a name, in any case, is a setting.
+                if (child.Value is { } raw && !Enum.GetNames(t).Contains(raw.Trim(), StringComparer.OrdinalIgnoreCase))
+                    yield return SupervisorOptionsValidator.NotOneOf(child.Path, raw, t);
+            }
             else if (t.IsClass && t != typeof(string) && t.Namespace == typeof(SupervisorOptions).Namespace)
             {
                 foreach (var error in UnparsableScalars(child, t))
