@@ -21,16 +21,27 @@ internal static class ExitWaitThread
         var registration = cancellationToken.UnsafeRegister(_ => wake(), null);
         var thread = new Thread(() =>
         {
-            var (exited, errno) = block();
+            (bool? Exited, int Errno) result = (null, 0);
+            Exception? failure = null;
+            try
+            {
+                result = block();
+            }
+            catch (Exception e)
+            {
+                failure = e; // On a thread of its own, an exception left unhandled would end the daemon.
+            }
             // Waits for a wake under way, so release never closes a descriptor that a wake is writing to.
             registration.Dispose();
             release();
-            if (exited is true)
+            if (failure is not null)
+                done.SetException(failure);
+            else if (result.Exited is true)
                 done.SetResult();
-            else if (exited is false)
+            else if (result.Exited is false)
                 done.SetCanceled(cancellationToken);
             else
-                done.SetException(new IOException($"waiting for pid {pid} to exit failed: {NativeMethods.Describe(errno)}"));
+                done.SetException(new IOException($"waiting for pid {pid} to exit failed: {NativeMethods.Describe(result.Errno)}"));
         }, StackBytes)
         {
             IsBackground = true,

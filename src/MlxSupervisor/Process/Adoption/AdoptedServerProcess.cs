@@ -47,19 +47,11 @@ internal sealed class AdoptedServerProcess : IServerProcess
 
     private async Task<ServerExit> ObserveExitAsync()
     {
-        try
-        {
-            await _watch;
-        }
-        catch (OperationCanceledException)
-        {
-            // The watch ends this way only once the process is disposed of.
-        }
-        catch (IOException)
-        {
-            // poll or kevent failed on a descriptor that was valid (ENOMEM at most): it can no longer be watched,
-            // and a server nobody watches is one the supervisor must replace.
-        }
+        // However the watch ends, this is the end of the server as far as the daemon can know: it exited; the watch
+        // was cancelled, which happens only once the server has been disposed of; or the kernel call failed on a
+        // descriptor that was valid (ENOMEM at most), and a server nobody watches is one the supervisor must replace.
+        await Task.WhenAny(_watch);
+        _ = _watch.Exception;
         return new ServerExit(null, _time.GetUtcNow());
     }
 
