@@ -10,6 +10,7 @@ using MlxSupervisor.Health;
 using MlxSupervisor.Memory;
 using MlxSupervisor.Notify;
 using MlxSupervisor.Process;
+using MlxSupervisor.Process.Adoption;
 using MlxSupervisor.State;
 using MlxSupervisor.Status;
 using MlxSupervisor.Supervision;
@@ -71,8 +72,11 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
         ? new MacServerMemoryReader(sp.GetRequiredService<IProcessTable>())
         : new LinuxServerMemoryReader(sp.GetRequiredService<IProcessTable>()));
     builder.Services.AddSingleton(new ServerStateFile(stateDirectory));
+    builder.Services.AddSingleton<IProcessExitWatcher>(OperatingSystem.IsMacOS() ? new KqueueExitWatcher() : new PidfdExitWatcher());
     builder.Services.AddSingleton<IServerLauncher>(sp => new RecordingLauncher(
-        new PortCheckingLauncher(ActivatorUtilities.CreateInstance<CliWrapServerLauncher>(sp), () => live.Current),
+        new AdoptingLauncher(new PortCheckingLauncher(ActivatorUtilities.CreateInstance<CliWrapServerLauncher>(sp), () => live.Current),
+            () => live.Current, sp.GetRequiredService<IHealthProbe>(), sp.GetRequiredService<IProcessTable>(), sp.GetRequiredService<IProcessExitWatcher>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Adoption")),
         sp.GetRequiredService<ServerStateFile>(), sp.GetRequiredService<IProcessTable>(), sp.GetRequiredService<TimeProvider>()));
     builder.Services.AddSingleton(sp => new PreviousServerReclaimer(sp.GetRequiredService<ServerStateFile>(), sp.GetRequiredService<IProcessTable>(),
         sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.State")));

@@ -15,4 +15,12 @@ public sealed class ServerOptions
 
     /// <summary>Variables merged over the daemon's own environment.</summary>
     public IDictionary<string, string?> Environment { get; set; } = new Dictionary<string, string?>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether the first start supervises a server that already runs on the port of <c>Health:Url</c> (the same
+    /// command and arguments, answering with a 2xx) instead of refusing to start a second one. Later starts
+    /// always spawn.
+    /// </summary>
+    /// <value>Default: <see cref="ServerAdoption.IfSame"/>.</value>
+    public ServerAdoption Adopt { get; set; } = ServerAdoption.IfSame;
 }

@@ -24,6 +24,9 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
         if (o.Server.WorkingDirectory is { Length: > 0 } dir && !Directory.Exists(dir))
             yield return $"{Root}:Server:WorkingDirectory '{dir}' does not exist.";
 
+        if (!Enum.IsDefined(o.Server.Adopt))
+            yield return NotOneOf($"{Root}:Server:Adopt", o.Server.Adopt.ToString(), typeof(ServerAdoption));
+
         if (!Uri.TryCreate(o.Health.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
             yield return $"{Root}:Health:Url '{o.Health.Url}' is not an absolute http(s) URL.";
 
@@ -67,6 +70,14 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
 
         foreach (var error in ProxyOptionsRules.Check(o).Concat(Status.StatusOptionsChecks.Collect(o.Status)).Concat(Notify.NotifyOptionsChecks.Collect(o.Notify)))
             yield return error;
+    }
+
+    /// <summary>"Supervisor:Server:Adopt 'Maybe' is not IfSame or Never."</summary>
+    internal static string NotOneOf(string key, string value, Type enumType)
+    {
+        var names = Enum.GetNames(enumType);
+        var choices = names.Length == 1 ? names[0] : $"{string.Join(", ", names[..^1])} or {names[^1]}";
+        return $"{key} '{value}' is not {choices}.";
     }
 
     private static IEnumerable<string> Positive(string key, TimeSpan value)

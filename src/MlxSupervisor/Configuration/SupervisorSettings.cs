@@ -57,8 +57,10 @@ public static class SupervisorSettings
             }
             else if (t.IsEnum)
             {
-                if (child.Value is { } raw && !Enum.GetNames(t).Contains(raw, StringComparer.OrdinalIgnoreCase))
-                    yield return $"{child.Path} '{raw}' is not one of {string.Join(", ", Enum.GetNames(t))}.";
+                // The binder takes a number or "IfSame, Never" as well as a name, and throws for anything else;
+                // only a name, in any case, is a setting.
+                if (child.Value is { } raw && !Enum.GetNames(t).Contains(raw.Trim(), StringComparer.OrdinalIgnoreCase))
+                    yield return SupervisorOptionsValidator.NotOneOf(child.Path, raw, t);
             }
             else if (t.IsClass && t != typeof(string) && t.Namespace == typeof(SupervisorOptions).Namespace)
             {

@@ -13,6 +13,7 @@ internal static partial class NativeMethods
 
     public const int ESRCH = 3;
     public const int EPERM = 1;
+    public const int EINTR = 4;
 
     static NativeMethods() =>
         NativeLibrary.SetDllImportResolver(typeof(NativeMethods).Assembly, (name, assembly, path) =>
@@ -34,6 +35,12 @@ internal static partial class NativeMethods
 
     [LibraryImport(LibC, EntryPoint = "sigprocmask", SetLastError = true)]
     private static unsafe partial int SigProcMaskNative(int how, byte* set, byte* oldSet);
+
+    [LibraryImport(LibC, EntryPoint = "close", SetLastError = true)]
+    private static partial int CloseNative(int fd);
+
+    [LibraryImport(LibC, EntryPoint = "sysconf", SetLastError = true)]
+    private static partial long SysconfNative(int name);
 
     [LibraryImport(LibC, EntryPoint = "strerror")]
     private static partial IntPtr StrErrorNative(int errno);
@@ -75,6 +82,12 @@ internal static partial class NativeMethods
                 Marshal.FreeCoTaskMem(p);
         }
     }
+
+    /// <summary>Closes a descriptor this process opened by hand (a pidfd, an eventfd, a kqueue).</summary>
+    public static void Close(int fd) => CloseNative(fd);
+
+    /// <summary>sysconf(_SC_CLK_TCK): the unit of the start time in /proc/[pid]/stat.</summary>
+    public static long ClockTicksPerSecond() => SysconfNative(OperatingSystem.IsMacOS() ? 3 : 2);
 
     public static string Describe(int errno) => Marshal.PtrToStringUTF8(StrErrorNative(errno)) ?? $"errno {errno}";
 }

@@ -3,32 +3,37 @@ using System.Globalization;
 namespace MlxSupervisor.Process;
 
 /// <summary>
-/// Which process listens on a TCP port, for the log line that explains why the server cannot start.
+/// Which process listens on a TCP port: for the log line that explains why the server cannot start, and for
+/// adopting a server that already runs (<c>Server:Adopt</c>).
 /// Linux: the LISTEN socket's inode from /proc/net/tcp and tcp6, then the /proc/[pid]/fd link that points at it.
-/// macOS would need libproc's per-descriptor socket info for every process; there the answer is "unknown"
-/// and the message says so.
+/// macOS would need libproc's per-descriptor socket info for every process; there the answer is "unknown",
+/// the message says so, and no server is adopted.
 /// </summary>
 internal static class PortOwners
 {
     private const string Listen = "0A";
 
     /// <returns>"pid 123 (python3 -m http.server 8080)", or null when it cannot be found.</returns>
-    public static string? Describe(int port)
+    public static string? Describe(int port) => Listeners(port) is [var pid, ..] ? DescribeProcess(pid) : null;
+
+    /// <returns>"pid 123 (python3 -m http.server 8080)", or "pid 123" when its command line cannot be read.</returns>
+    private static string DescribeProcess(int pid) =>
+        LinuxProcessTable.ReadCommandLine(pid) is { Count: > 0 } commandLine ? $"pid {pid} ({string.Join(' ', commandLine)})" : $"pid {pid}";
+
+    /// <summary>
+    /// Every process that holds a listening socket on <paramref name="port"/>, lowest pid first: more than one when
+    /// a server forked workers that inherited the socket. Empty when none is found, and always on macOS.
+    /// </summary>
+    public static IReadOnlyList<int> Listeners(int port)
     {
         if (!OperatingSystem.IsLinux())
-            return null;
+            return [];
         try
         {
             var inodes = ListeningInodes(port);
             if (inodes.Count == 0)
-                return null;
-            foreach (var (pid, inode) in SocketOwners())
-            {
-                if (!inodes.Contains(inode))
-                    continue;
-                var commandLine = LinuxProcessTable.ReadCommandLine(pid);
-                return commandLine is { Count: > 0 } ? $"pid {pid} ({string.Join(' ', commandLine)})" : $"pid {pid}";
-            }
+                return [];
+            return [.. SocketOwners().Where(o => inodes.Contains(o.Inode)).Select(o => o.Pid).Distinct().Order()];
         }
         catch (IOException)
         {
@@ -36,7 +41,7 @@ internal static class PortOwners
         catch (UnauthorizedAccessException)
         {
         }
-        return null;
+        return [];
     }
 
     private static HashSet<string> ListeningInodes(int port)

@@ -40,21 +40,19 @@ public sealed partial class PreviousServerReclaimer
             return;
         }
 
-        var targets = Targets(record);
-        if (targets.Count == 0)
+        var targets = new PinnedProcesses(_processTable, Targets(record), record.GroupId);
+        if (targets.Pids.Count == 0)
         {
             _stateFile.Clear(record.Pid);
             return;
         }
 
-        Log.Found(_logger, record.Pid, record.DaemonPid, record.SpawnedAt, string.Join(',', targets));
+        Log.Found(_logger, record.Pid, record.DaemonPid, record.SpawnedAt, string.Join(',', targets.Pids));
         var started = _time.GetTimestamp();
         // None of them is the daemon's child, so no reaping tells when they have gone: only the poll does.
-        var killed = await new SignalEscalation(signal => Signal(record, targets, signal),
-                () => !targets.Any(_processTable.IsRunning), ended: null, _time)
-            .RunAsync(grace, cancellationToken);
+        var killed = await targets.StopAsync(grace, ended: null, _time, cancellationToken);
 
-        var survivors = targets.Where(_processTable.IsRunning).ToList();
+        var survivors = targets.Remaining();
         if (survivors.Count > 0)
             Log.Survivors(_logger, record.Pid, string.Join(',', survivors));
         else
@@ -76,13 +74,6 @@ public sealed partial class PreviousServerReclaimer
         // While the leader lives, its descendants are found by parent too, including any that left the group (setsid).
         var descendants = leader is null ? [] : _processTable.Descendants(record.Pid);
         return [.. members.Concat(descendants).Append(leader is null ? 0 : record.Pid).Where(pid => pid > 0).Distinct()];
-    }
-
-    private static void Signal(ServerRecord record, List<int> targets, int signal)
-    {
-        NativeMethods.Kill(-record.GroupId, signal);
-        foreach (var pid in targets)
-            NativeMethods.Kill(pid, signal);
     }
 
     private static partial class Log

@@ -4,7 +4,8 @@ namespace MlxSupervisor.State;
 
 /// <summary>
 /// Writes each spawned server to the state file and removes it once the server is stopped and disposed, so a
-/// daemon that was SIGKILLed leaves behind exactly the record its successor needs.
+/// daemon that was SIGKILLed leaves behind exactly the record its successor needs. An adopted server is not
+/// recorded.
 /// </summary>
 internal sealed class RecordingLauncher(IServerLauncher inner, ServerStateFile stateFile, IProcessTable processTable, TimeProvider time)
     : IServerLauncher
@@ -12,6 +13,9 @@ internal sealed class RecordingLauncher(IServerLauncher inner, ServerStateFile s
     public IServerProcess Start(ServerLaunchSpec spec)
     {
         var process = inner.Start(spec);
+        // An adopted server is not the daemon's to reclaim after a crash: the next daemon adopts it again.
+        if (process.Adopted)
+            return process;
         // Read now, while the pid is certainly ours; a server already gone needs no record.
         if (processTable.Identify(process.Pid) is { } identity)
         {

@@ -18,17 +18,9 @@ public sealed record ServerRecord(
 {
     /// <summary>
     /// Whether <paramref name="live"/> is the process this record describes. The start time decides; the command
-    /// line is checked too, loosely, since it changes on the way: the launcher's own argv until it exec's, then
-    /// an interpreter's (<c>python3 /path/mlx_lm.server --model ...</c>) when the command is a script.
+    /// line is checked too, loosely (<see cref="Process.ServerCommandLine"/>), since it changes on the way: the
+    /// launcher's own argv until it exec's, then an interpreter's when the command is a script.
     /// </summary>
-    public bool Matches(Process.ProcessIdentity live)
-    {
-        if (live.StartTime != StartTime)
-            return false;
-        var args = live.CommandLine;
-        if (args.Count < Arguments.Count || !args.Skip(args.Count - Arguments.Count).SequenceEqual(Arguments, StringComparer.Ordinal))
-            return false;
-        var name = Path.GetFileName(Command);
-        return args.Take(args.Count - Arguments.Count).Any(a => Path.GetFileName(a) == name);
-    }
+    public bool Matches(Process.ProcessIdentity live) =>
+        live.StartTime == StartTime && Process.ServerCommandLine.Runs(live.CommandLine, Command, Arguments);
 }

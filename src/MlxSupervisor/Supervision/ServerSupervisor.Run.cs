@@ -63,7 +63,9 @@ public sealed partial class ServerSupervisor
         var stable = Task.Delay(options.Restart.ResetAfter, _time, stability.Token);
         var readyAfter = runningSince - process.StartedAt;
         var readiness = options.Health.ReadinessNeedsToken ? ", first token received" : "";
-        Log.Ready(_logger, process.Pid, readyAfter.TotalSeconds, readiness);
+        // An adopted server has run since before the daemon: how long it took to start is not the daemon's to say.
+        if (!process.Adopted)
+            Log.Ready(_logger, process.Pid, readyAfter.TotalSeconds, readiness);
         Transition(SupervisorState.Running,
             process.Adopted ? $"adopted pid={process.Pid}: healthy{readiness}" : $"healthy after {readyAfter.TotalSeconds:0.0##} s{readiness}",
             s => s with { Health = s.Health with { LastOkAt = runningSince, Strikes = 0 } });

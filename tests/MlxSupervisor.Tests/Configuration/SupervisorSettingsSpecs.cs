@@ -39,6 +39,7 @@ public sealed class SupervisorSettingsSpecs
         o.CircuitBreaker.SamplingWindow.Should().Be(TimeSpan.FromMinutes(5));
         o.CircuitBreaker.BreakDuration.Should().Be(TimeSpan.FromMinutes(1));
         o.Shutdown.GracePeriod.Should().Be(TimeSpan.FromSeconds(10));
+        o.Server.Adopt.Should().Be(ServerAdoption.IfSame);
     }
 
     [Theory]
@@ -53,9 +54,24 @@ public sealed class SupervisorSettingsSpecs
     [InlineData("Health:FailureThreshold", "three", "Supervisor:Health:FailureThreshold 'three' is not a whole number")]
     [InlineData("Restart:MaxDelay", "00:00:01", "Supervisor:Restart:MaxDelay '00:00:01' is below Supervisor:Restart:InitialDelay '00:00:02'")]
     [InlineData("Health:Timeout", "00:00:10", "Supervisor:Health:Timeout '00:00:10' must be below Supervisor:Health:Interval '00:00:10'")]
+    [InlineData("Server:Adopt", "Maybe", "Supervisor:Server:Adopt 'Maybe' is not IfSame or Never")]
+    [InlineData("Server:Adopt", "1", "Supervisor:Server:Adopt '1' is not IfSame or Never")]
+    [InlineData("Server:Adopt", "IfSame, Never", "Supervisor:Server:Adopt 'IfSame, Never' is not IfSame or Never")]
     public void An_invalid_value_is_refused_with_a_line_naming_the_key_and_the_value(string key, string value, string expected)
     {
         ErrorsFor((key, value)).Should().ContainSingle().Which.Should().Contain(expected);
+    }
+
+    [Fact]
+    public void Adopt_takes_its_value_by_name_in_any_case()
+    {
+        LoadDefaultsWith(("Server:Adopt", "never")).Server.Adopt.Should().Be(ServerAdoption.Never);
+    }
+
+    [Fact]
+    public void The_settings_line_in_the_log_names_the_adoption_rule_by_name()
+    {
+        RedactedSettings.Describe(LoadDefaultsWith()).Should().Contain("\"Adopt\":\"IfSame\"");
     }
 
     [Fact]
