@@ -19,6 +19,10 @@ public sealed partial class ServerSupervisor
             Message = "Adopted pid={Pid} ({Command}): it was already running on the server's port, with the configured command line, and answering its health check")]
         public static partial void Adopted(ILogger logger, int pid, string command);
 
+        [LoggerMessage(EventId = 28, EventName = "AdoptedHealthy", Level = LogLevel.Information,
+            Message = "Server pid={Pid} healthy{Readiness}: adopted, and supervised from now on")]
+        public static partial void AdoptedReady(ILogger logger, int pid, string readiness);
+
         [LoggerMessage(EventId = 23, EventName = "ModelLoadFailed", Level = LogLevel.Error,
             Message = "Server pid={Pid} answered its health check but refused to generate (HTTP {Status}): the model failed to load: {Failure}")]
         public static partial void ModelLoadFailed(ILogger logger, int pid, int status, string failure);

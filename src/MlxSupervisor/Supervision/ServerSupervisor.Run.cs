@@ -64,7 +64,9 @@ public sealed partial class ServerSupervisor
         var readyAfter = runningSince - process.StartedAt;
         var readiness = options.Health.ReadinessNeedsToken ? ", first token received" : "";
         // An adopted server has run since before the daemon: how long it took to start is not the daemon's to say.
-        if (!process.Adopted)
+        if (process.Adopted)
+            Log.AdoptedReady(_logger, process.Pid, readiness);
+        else
             Log.Ready(_logger, process.Pid, readyAfter.TotalSeconds, readiness);
         Transition(SupervisorState.Running,
             process.Adopted ? $"adopted pid={process.Pid}: healthy{readiness}" : $"healthy after {readyAfter.TotalSeconds:0.0##} s{readiness}",

@@ -25,7 +25,7 @@ public sealed class DaemonAdoptionSpecs
             await using var daemon = DaemonRun.Start(config, Path.Combine(dir.Path, "logs"), tag);
 
             await daemon.WaitForLine($"Server pid={hand.Pid} (");
-            DaemonProcess.PidIn(await daemon.WaitForLine("healthy after")).Should().Be(hand.Pid, daemon.Dump());
+            DaemonProcess.PidIn(await daemon.WaitForLine("adopted, and supervised from now on")).Should().Be(hand.Pid, daemon.Dump());
             File.Exists(Path.Combine(state, ServerStateFile.FileName)).Should().BeFalse("an adopted server is not recorded");
 
             var seen = daemon.Lines.Count;
