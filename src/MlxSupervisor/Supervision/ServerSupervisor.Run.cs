@@ -199,8 +199,9 @@ public sealed partial class ServerSupervisor
                 Log.ModelLoadFailed(_logger, process.Pid, result.StatusCode!.Value, result.Failure!);
                 return RestartRequest.Failure(RestartCause.StartupFailed, $"the model failed to load: generation probe got {result.Failure}");
             }
+            // The probe had what was left of the startup: its own timeout would only say how much that was.
             if (result.TimedOut)
-                return StartupTimedOut(options, $"generation probe: {result.Failure}");
+                return StartupTimedOut(options, "generation probe: no first token");
 
             // The connection failed without an answer: try again, after the same short waits as the health probes.
             wait = StartupProbeRamp.WaitAfter(wait, options.StartupProbeInterval);

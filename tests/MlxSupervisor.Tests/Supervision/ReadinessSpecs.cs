@@ -82,7 +82,7 @@ public sealed class ReadinessSpecs
         h.Time.Advance(TimeSpan.FromMinutes(2));
         var backingOff = await h.WaitFor(s => s.NextRestartAt is not null);
 
-        backingOff.LastExit!.Reason.Should().Be("not ready within the startup timeout of 120 s (generation probe: no token within 120 s)");
+        backingOff.LastExit!.Reason.Should().Be("not ready within the startup timeout of 120 s (generation probe: no first token)");
         backingOff.ConsecutiveFailures.Should().Be(1);
         h.Launcher.Started[0].StopCalls.Should().Be(1);
     }
