@@ -14,6 +14,7 @@ public sealed record StatusDocument(
     string State,
     string Reason,
     int? Pid,
+    bool Adopted,
     DateTimeOffset Since,
     double? Uptime,
     DateTimeOffset? ServerStartedAt,
@@ -38,6 +39,7 @@ public sealed record StatusDocument(
         s.State.ToString(),
         s.Reason,
         s.Pid,
+        s.Adopted,
         s.Since,
         s.ServerStartedAt is { } started && s.Pid is not null ? Math.Round(Math.Max(0, (now - started).TotalSeconds), 3) : null,
         s.ServerStartedAt,
@@ -46,7 +48,8 @@ public sealed record StatusDocument(
         s.ConsecutiveFailures,
         new CircuitDocument(s.Circuit, s.CircuitReopensAt),
         s.NextRestartAt,
-        new HealthDocument(s.Health.LastOkAt, s.Health.Strikes, s.Health.LastError),
+        new HealthDocument(s.Health.LastOkAt, s.Health.Strikes, s.Health.LastError, s.Health.LastErrorAt, s.Health.LastErrorDuringStartup,
+            s.Health.LastTokenAt),
         s.LastExit is { } exit ? new ExitDocument(exit.Code, exit.Signal, exit.At, exit.Reason) : null,
         now,
         version,
@@ -59,7 +62,11 @@ public sealed record StatusDocument(
 /// <param name="ReopensAt">When an open circuit lets the next trial start.</param>
 public sealed record CircuitDocument(string State, DateTimeOffset? ReopensAt);
 
-public sealed record HealthDocument(DateTimeOffset? LastOkAt, int Strikes, string? LastError);
+/// <param name="LastErrorAt">When <paramref name="LastError"/> happened.</param>
+/// <param name="LastErrorDuringStartup">It came from a probe while the server was starting (loading its model).</param>
+/// <param name="LastTokenAt">When a generation probe last got its first token.</param>
+public sealed record HealthDocument(DateTimeOffset? LastOkAt, int Strikes, string? LastError, DateTimeOffset? LastErrorAt, bool LastErrorDuringStartup,
+    DateTimeOffset? LastTokenAt);
 
 public sealed record ExitDocument(int? Code, string? Signal, DateTimeOffset At, string Reason);
 
