@@ -19,7 +19,38 @@ public sealed class LayeredJsonConfigurationProvider(LayeredJsonConfigurationSou
     /// <summary>The files merged, in order; the settings watcher watches them.</summary>
     public IReadOnlyList<string> Files => source.Files;
 
-    public override void Load() => Data = Flatten(Merge(source.Files));
+    /// <summary>
+    /// The keys of lists written as <c>[]</c>. A flattened configuration has no key for an empty list, so laying one
+    /// server's <c>"FatalOutput": []</c> over the top-level list would otherwise keep the top-level items.
+    /// </summary>
+    public IReadOnlySet<string> EmptyLists { get; private set; } = new HashSet<string>();
+
+    /// <summary>The keys the files after the first (the shipped defaults) set: what the person running the daemon wrote.</summary>
+    public IReadOnlySet<string> KeysBeyondDefaults { get; private set; } = new HashSet<string>();
+
+    public override void Load()
+    {
+        var merged = Merge(source.Files);
+        var data = Flatten(merged);
+        var empty = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        CollectEmptyLists(merged, "", empty);
+        IEnumerable<string> beyond = source.Files.Count > 1 ? Flatten(Merge(source.Files.Skip(1))).Keys : [];
+        Data = data;
+        EmptyLists = empty;
+        KeysBeyondDefaults = new HashSet<string>(beyond, StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static void CollectEmptyLists(JsonObject node, string path, HashSet<string> found)
+    {
+        foreach (var (key, value) in node)
+        {
+            var full = path.Length == 0 ? key : $"{path}:{key}";
+            if (value is JsonArray { Count: 0 })
+                found.Add(full);
+            else if (value is JsonObject child)
+                CollectEmptyLists(child, full, found);
+        }
+    }
 
     /// <summary>Reads the files again; throws <see cref="SettingsException"/> and keeps the old data when one is bad.</summary>
     public void Reload()

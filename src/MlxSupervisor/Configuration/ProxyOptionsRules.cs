@@ -7,7 +7,8 @@ internal static class ProxyOptionsRules
 {
     private const string Key = SupervisorOptions.SectionName + ":Proxy";
 
-    public static IEnumerable<string> Check(SupervisorOptions o)
+    /// <param name="checkServerAddress">Whether Health:Url is a server's, which must not be the front door's own address.</param>
+    public static IEnumerable<string> Check(SupervisorOptions o, bool checkServerAddress = true)
     {
         var p = o.Proxy;
         if (!p.Enabled)
@@ -17,7 +18,7 @@ internal static class ProxyOptionsRules
         {
             yield return $"{Key}:Listen '{p.Listen}' is not an http URL with an IP address or localhost and a port, e.g. \"http://127.0.0.1:8080\".";
         }
-        else if (Uri.TryCreate(o.Health.Url, UriKind.Absolute, out var server) && server.Port == listen.Port && SameHost(server.Host, listen.Host))
+        else if (checkServerAddress && Uri.TryCreate(o.Health.Url, UriKind.Absolute, out var server) && server.Port == listen.Port && SameHost(server.Host, listen.Host))
         {
             // The usual cause: settings from before the front door, with the server still on the clients' port.
             yield return $"{Key}:Listen '{p.Listen}' is the server's own address ({SupervisorOptions.SectionName}:Health:Url '{o.Health.Url}'): " +
@@ -45,7 +46,7 @@ internal static class ProxyOptionsRules
         return uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(uri.DnsSafeHost, out _) ? uri : null;
     }
 
-    private static bool SameHost(string a, string b) =>
+    internal static bool SameHost(string a, string b) =>
         a.Equals(b, StringComparison.OrdinalIgnoreCase) || (IsAnyOrLoopback(a) && IsAnyOrLoopback(b));
 
     private static bool IsAnyOrLoopback(string host) =>

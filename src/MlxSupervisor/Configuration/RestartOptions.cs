@@ -10,6 +10,10 @@ public sealed class RestartOptions
     /// <value>Default: 60 s.</value>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Which ends of the server's life are followed by a new one.</summary>
+    /// <value>Default: <see cref="RestartPolicy.Always"/>.</value>
+    public RestartPolicy Policy { get; set; } = RestartPolicy.Always;
+
     /// <summary>How long a server must stay healthy before its start counts as a success.</summary>
     /// <value>Default: 60 s.</value>
     public TimeSpan ResetAfter { get; set; } = TimeSpan.FromMinutes(1);

@@ -155,6 +155,7 @@ public sealed partial class SettingsWatcher : BackgroundService
     /// <summary>The names of the sections (Server, Health, ...) whose values differ.</summary>
     public static IReadOnlyList<string> ChangedSections(SupervisorOptions previous, SupervisorOptions next) =>
         [.. typeof(SupervisorOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.SetMethod?.IsPublic == true && p.GetCustomAttribute<System.Text.Json.Serialization.JsonIgnoreAttribute>() is null)
             .Where(p => JsonSerializer.Serialize(p.GetValue(previous)) != JsonSerializer.Serialize(p.GetValue(next)))
             .Select(p => p.Name)];
 

@@ -13,9 +13,11 @@ public static class SupervisorSettings
         var section = configuration.GetSection(SupervisorOptions.SectionName);
         var status = configuration.GetSection(Status.StatusOptions.SectionName);
         var notify = configuration.GetSection(Notify.NotifyOptions.SectionName);
+        var isFleet = FleetSettings.IsFleet(section);
         var errors = UnparsableScalars(section, typeof(SupervisorOptions))
             .Concat(UnparsableScalars(status, typeof(Status.StatusOptions)))
             .Concat(UnparsableScalars(notify, typeof(Notify.NotifyOptions)))
+            .Concat(isFleet ? FleetSettings.Shapes(section).SelectMany(s => UnparsableScalars(s.Section, s.Type)) : [])
             .ToList();
         if (errors.Count > 0)
             throw new SettingsException(errors);
@@ -24,11 +26,48 @@ public static class SupervisorSettings
         section.Bind(options);
         status.Bind(options.Status);
         notify.Bind(options.Notify);
-        var result = new SupervisorOptionsValidator().Validate(null, options);
-        if (result.Failed)
-            throw new SettingsException(result.Failures.ToList());
+        if (!isFleet)
+        {
+            var result = new SupervisorOptionsValidator().Validate(null, options);
+            if (result.Failed)
+                throw new SettingsException(result.Failures.ToList());
+            options.Servers = [FleetSettings.Single(options)];
+            return options;
+        }
+
+        errors.AddRange(SupervisorOptionsValidator.ServerSections(options, SupervisorOptions.SectionName, isServer: false)
+            .Concat(SupervisorOptionsValidator.DaemonSections(options, checkServerAddress: false)));
+        var (servers, fleetErrors) = FleetSettings.Load(section, options, ServerSetByUser(configuration), EmptyLists(configuration));
+        errors.AddRange(fleetErrors);
+        if (errors.Count > 0)
+            throw new SettingsException(errors);
+        options.Servers = servers;
         return options;
     }
+
+    /// <summary>
+    /// Whether a top-level Server was written by the person running the daemon: in a file after the shipped defaults,
+    /// whose own Server is the single server's default, or in an environment variable.
+    /// </summary>
+    private static bool ServerSetByUser(IConfiguration configuration)
+    {
+        const string server = SupervisorOptions.SectionName + ":Server";
+        if (configuration is not IConfigurationRoot root)
+            return configuration.GetSection(server).GetChildren().Any();
+        foreach (var provider in root.Providers)
+        {
+            var set = provider is LayeredJsonConfigurationProvider layered
+                ? layered.KeysBeyondDefaults.Any(k => k.StartsWith(server + ":", StringComparison.OrdinalIgnoreCase))
+                : provider.GetChildKeys([], server).Any();
+            if (set)
+                return true;
+        }
+        return false;
+    }
+
+    private static IReadOnlySet<string> EmptyLists(IConfiguration configuration) =>
+        (configuration as IConfigurationRoot)?.Providers.OfType<LayeredJsonConfigurationProvider>().FirstOrDefault()?.EmptyLists
+            ?? new HashSet<string>();
 
     /// <summary>
     /// The binder's own message for "5x" in a TimeSpan names the key but not the value, and stops at the
@@ -39,7 +78,7 @@ public static class SupervisorSettings
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             var child = section.GetSection(property.Name);
-            var t = property.PropertyType;
+            var t = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             if (t == typeof(TimeSpan))
             {
                 if (child.Value is { } raw && !TimeSpan.TryParse(raw, CultureInfo.InvariantCulture, out _))
