@@ -4,7 +4,7 @@ namespace MlxSupervisor.Ledger;
 /// The order in which idle servers are stopped for room: the one asked longest ago first, a server never asked
 /// counting as oldest; on a tie, the one started first; then by name, so the order is the same on every call.
 /// </summary>
-public sealed class LeastRecentlyUsed : IComparer<LedgerEntry>
+internal sealed class LeastRecentlyUsed : IComparer<LedgerEntry>
 {
     public static readonly LeastRecentlyUsed First = new();
 
