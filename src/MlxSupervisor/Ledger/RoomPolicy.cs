@@ -2,7 +2,7 @@ namespace MlxSupervisor.Ledger;
 
 /// <summary>
 /// Whether a server may start within <c>Fleet:MemoryBudget</c>, and what to stop for it (issue 13, "The memory
-/// ledger"). A pure function of the fleet's state, as llama-swap's <c>EvictionFor</c> is (docs/STYLE.md): it decides,
+/// ledger"). A pure function of the fleet's state, as llama-swap's <c>EvictionFor</c> is: it decides,
 /// the units act, and the specs run it on plain data.
 /// </summary>
 /// <remarks>
