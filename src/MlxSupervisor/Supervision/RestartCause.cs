@@ -19,9 +19,15 @@ public sealed record RestartCause(string Label, string Message)
     /// <summary>The server printed a line that matches Health:FatalOutput.</summary>
     public const string FatalOutput = "fatal-output";
 
+    /// <summary>A stopped OnDemand server started again by a request for one of its models.</summary>
+    public const string OnDemand = "on-demand";
+
+    /// <summary>Fleet:Strategy OneForAll: another server of the fleet ended, and this one is restarted with it.</summary>
+    public const string Peer = "peer";
+
     /// <summary>A restart asked for by a watcher of the server's health: the stall watchdog or the memory guard.</summary>
     public const string Requested = "requested";
 
     public static readonly IReadOnlyList<string> Labels =
-        [Exited, Unhealthy, StartupTimeout, SpawnFailed, Operator, Requested, StartupFailed, GenerationProbe, FatalOutput];
+        [Exited, Unhealthy, StartupTimeout, SpawnFailed, Operator, Requested, StartupFailed, GenerationProbe, FatalOutput, OnDemand, Peer];
 }

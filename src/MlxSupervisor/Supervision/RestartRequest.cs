@@ -9,6 +9,9 @@ namespace MlxSupervisor.Supervision;
 /// <param name="Cause">What the spawn that replaces this life is told.</param>
 public sealed record RestartRequest(string Reason, bool CountsAsFailure, RestartCause Cause)
 {
+    /// <summary>The server's exit code, when the life ended because it exited and the code is known.</summary>
+    public int? ExitCode { get; init; }
+
     /// <summary>The server is sick; <paramref name="label"/> is one of <see cref="RestartCause.Labels"/>.</summary>
     public static RestartRequest Failure(string label, string reason) => new(reason, CountsAsFailure: true, new RestartCause(label, reason));
 

@@ -6,7 +6,7 @@ public sealed partial class ServerSupervisor
     private readonly Lock _controlLock = new();
     private TaskCompletionSource<RestartRequest> _restartRequest = NewRestartSignal();
     private TaskCompletionSource _startRequest = NewStartSignal();
-    private bool _held;
+    private StopReason? _hold;
 
     /// <summary>
     /// Ends the life of a sick server (stalled, over its memory limit) through the normal path: graceful stop, then a
@@ -19,11 +19,24 @@ public sealed partial class ServerSupervisor
     public void RequestOperatorRestart(string reason) => CurrentRestartSignal().TrySetResult(RestartRequest.ByOperator(reason));
 
     /// <summary>Stops the server gracefully and spawns nothing until <see cref="RequestStart"/>.</summary>
-    public void RequestStop(string reason)
+    public void RequestStop(string reason) => RequestStop(new StopReason(StopKind.Operator, reason));
+
+    /// <summary>Stops the server gracefully, for <paramref name="why"/>, and spawns nothing until <see cref="RequestStart"/>; not a failure.</summary>
+    public void RequestStop(StopReason why)
     {
         lock (_controlLock)
-            _held = true;
-        CurrentRestartSignal().TrySetResult(RestartRequest.ByOperator(reason));
+            _hold = why;
+        CurrentRestartSignal().TrySetResult(RestartRequest.ByOperator(why.Reason));
+    }
+
+    /// <summary>
+    /// Before <see cref="RunAsync"/>: the server is not started until <see cref="RequestStart"/>, as an OnDemand
+    /// server of the fleet waits for the first request for one of its models.
+    /// </summary>
+    public void HoldUntilStarted(string reason)
+    {
+        lock (_controlLock)
+            _hold = new StopReason(StopKind.NotStarted, reason);
     }
 
     /// <summary>Ends a stop, or cuts a restart delay short.</summary>
@@ -32,19 +45,32 @@ public sealed partial class ServerSupervisor
         TaskCompletionSource start;
         lock (_controlLock)
         {
-            _held = false;
+            _hold = null;
             start = _startRequest;
         }
         start.TrySetResult();
     }
 
-    private bool IsHeld
+    /// <summary>Another server of the fleet ended (Fleet:Strategy OneForAll): a graceful restart at once, not this one's failure.</summary>
+    public void RequestPeerRestart(string reason) =>
+        CurrentRestartSignal().TrySetResult(new RestartRequest(reason, CountsAsFailure: false, new RestartCause(RestartCause.Peer, reason)));
+
+    private StopReason? Hold
     {
         get
         {
             lock (_controlLock)
-                return _held;
+                return _hold;
         }
+    }
+
+    private bool IsHeld => Hold is not null;
+
+    /// <summary>Holds the server stopped after a life that Restart:Policy does not follow with another.</summary>
+    private void HoldForPolicy(string reason)
+    {
+        lock (_controlLock)
+            _hold ??= new StopReason(StopKind.Policy, reason);
     }
 
     private TaskCompletionSource<RestartRequest> CurrentRestartSignal()

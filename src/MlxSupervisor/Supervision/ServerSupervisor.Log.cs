@@ -23,6 +23,9 @@ public sealed partial class ServerSupervisor
             Message = "Server pid={Pid} healthy{Readiness}: adopted, and supervised from now on")]
         public static partial void AdoptedReady(ILogger logger, int pid, string readiness);
 
+        [LoggerMessage(EventId = 29, EventName = "PolicyStop", Level = LogLevel.Warning, Message = "Not restarting the server: {Why}")]
+        public static partial void PolicyStop(ILogger logger, string why);
+
         [LoggerMessage(EventId = 23, EventName = "ModelLoadFailed", Level = LogLevel.Error,
             Message = "Server pid={Pid} answered its health check but refused to generate (HTTP {Status}): the model failed to load: {Failure}")]
         public static partial void ModelLoadFailed(ILogger logger, int pid, int status, string failure);

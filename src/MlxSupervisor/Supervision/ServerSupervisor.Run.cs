@@ -13,6 +13,9 @@ public sealed partial class ServerSupervisor
     /// <summary>Why the last life of the server ended, for the spawn that replaces it; null before the first.</summary>
     private RestartCause? _endedBy;
 
+    /// <summary>How the last life ended, for Restart:Policy; null while a life is under way.</summary>
+    private RestartRequest? _lastEnd;
+
     private Health.FatalOutputMatcher? _fatalOutput;
 
     /// <summary>Spawns the server and follows it until it has been healthy for ResetAfter, or has failed.</summary>
@@ -22,9 +25,10 @@ public sealed partial class ServerSupervisor
         var spec = ServerLaunchSpec.From(options.Server) with { FatalOutput = FatalOutputFor(options.Health) };
         var replacing = _endedBy;
         _endedBy = null;
+        _lastEnd = null;
         ResetControlSignals();
         Transition(SupervisorState.Starting, $"spawning {spec.Command}",
-            s => s with { Pid = null, ServerStartedAt = null, Adopted = false, Health = new(null, 0, null) });
+            s => s with { Pid = null, ServerStartedAt = null, Adopted = false, StoppedFor = null, Health = new(null, 0, null) });
 
         IServerProcess process;
         try
@@ -99,6 +103,7 @@ public sealed partial class ServerSupervisor
     private async Task<AttemptOutcome> EndAsync(RestartRequest end)
     {
         _endedBy = end.Cause;
+        _lastEnd = end;
         await StopCurrentAsync(end.Reason);
         return end.CountsAsFailure ? AttemptOutcome.Failed(end.Reason) : AttemptOutcome.Interrupted(end.Reason);
     }
@@ -358,7 +363,7 @@ public sealed partial class ServerSupervisor
         var reason = when.Length == 0 ? $"exited {described}" : $"exited {described} {when}";
         var message = $"pid={process.Pid} {reason}";
         Record(new SupervisorEvent(_time.GetUtcNow(), EventKinds.Exited, message) { Pid = process.Pid });
-        return new RestartRequest(reason, CountsAsFailure: true, new RestartCause(RestartCause.Exited, message));
+        return new RestartRequest(reason, CountsAsFailure: true, new RestartCause(RestartCause.Exited, message)) { ExitCode = exit.ExitCode };
     }
 
     /// <summary>Stops the current server (SIGTERM, grace, SIGKILL), cleans up what it left, and waits for its port.</summary>

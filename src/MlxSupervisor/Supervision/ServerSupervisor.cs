@@ -54,13 +54,19 @@ public sealed partial class ServerSupervisor
         {
             while (true)
             {
-                if (IsHeld)
+                if (Hold is { } hold)
                 {
-                    Log.SupervisionStopped(_logger, "stopped by operator; waiting for a start request");
-                    Transition(SupervisorState.Stopped, "stopped by operator", s => s with { NextRestartAt = null });
+                    var stoppedBecause = hold.Kind == StopKind.Operator ? "stopped by operator" : hold.Reason;
+                    Log.SupervisionStopped(_logger, hold.StartsOnDemand
+                        ? $"{stoppedBecause}; a request for its model starts it"
+                        : $"{stoppedBecause}; waiting for a start request");
+                    Transition(SupervisorState.Stopped, stoppedBecause, s => s with { NextRestartAt = null, StoppedFor = hold });
                     await StartRequested.WaitAsync(stoppingToken);
                     ResetControlSignals();
-                    _endedBy ??= new RestartCause(RestartCause.Operator, "stopped by operator, then started");
+                    if (hold.StartsOnDemand)
+                        _endedBy = new RestartCause(RestartCause.OnDemand, $"{stoppedBecause}, then started by a request for its model");
+                    else
+                        _endedBy ??= new RestartCause(RestartCause.Operator, $"{stoppedBecause}, then started");
                     failures = 0;
                     refused = false;
                     continue;
@@ -85,6 +91,13 @@ public sealed partial class ServerSupervisor
                     endedByFailure = (await RunUntilEndAsync(stoppingToken)).CountsAsFailure;
                 }
                 ResetControlSignals();
+                if (PolicyStops(_lastEnd) is { } stop)
+                {
+                    Log.PolicyStop(_logger, stop.Why);
+                    HoldForPolicy(stop.Why);
+                    if (stop.CleanExit)
+                        endedByFailure = false;
+                }
                 failures = endedByFailure ? failures + 1 : 0;
                 Status.Update(s => s with { ConsecutiveFailures = failures });
             }
@@ -98,6 +111,23 @@ public sealed partial class ServerSupervisor
             Log.SupervisionStopped(_logger, "daemon shutting down");
             Transition(SupervisorState.Stopped, "daemon shutting down");
         }
+    }
+
+    /// <summary>
+    /// Whether Restart:Policy leaves the server stopped after the life that ended with <paramref name="end"/>: OnFailure
+    /// after a clean exit 0 (not a failure), Never after any end but one an operator or the fleet asked for.
+    /// </summary>
+    private (string Why, bool CleanExit)? PolicyStops(RestartRequest? end)
+    {
+        if (end is null || end.Cause.Label is RestartCause.Operator or RestartCause.Peer or RestartCause.OnDemand)
+            return null;
+        var cleanExit = end.Cause.Label == RestartCause.Exited && end.ExitCode == 0;
+        return Options.Restart.Policy switch
+        {
+            Configuration.RestartPolicy.OnFailure when cleanExit => ($"{end.Reason}; Restart:Policy is OnFailure, so a clean exit leaves it stopped", true),
+            Configuration.RestartPolicy.Never => ($"{end.Reason}; Restart:Policy is Never, so it stays stopped", cleanExit),
+            _ => null,
+        };
     }
 
     /// <summary>A start after the first: counted as it begins, so the status shows it while the server loads.</summary>

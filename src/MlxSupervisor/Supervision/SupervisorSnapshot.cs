@@ -31,6 +31,9 @@ public sealed record SupervisorSnapshot
 
     public DateTimeOffset? NextRestartAt { get; init; }
 
+    /// <summary>While Stopped: why, and whether a request for its model may start it again.</summary>
+    public StopReason? StoppedFor { get; init; }
+
     public HealthSnapshot Health { get; init; } = new(null, 0, null);
 
     public ExitSnapshot? LastExit { get; init; }
