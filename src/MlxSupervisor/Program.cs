@@ -5,7 +5,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MlxSupervisor.Configuration;
 using MlxSupervisor.Daemon;
+using MlxSupervisor.Fleet;
 using MlxSupervisor.FrontDoor;
+using MlxSupervisor.Ledger;
 using MlxSupervisor.Health;
 using MlxSupervisor.Memory;
 using MlxSupervisor.Notify;
@@ -13,7 +15,7 @@ using MlxSupervisor.Process;
 using MlxSupervisor.Process.Adoption;
 using MlxSupervisor.State;
 using MlxSupervisor.Status;
-using MlxSupervisor.Supervision;
+
 using Serilog;
 
 if (args is [ProcessGroupLauncher.Verb, .. var serverCommand])
@@ -71,34 +73,28 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
     builder.Services.AddSingleton<IServerMemoryReader>(sp => OperatingSystem.IsMacOS()
         ? new MacServerMemoryReader(sp.GetRequiredService<IProcessTable>())
         : new LinuxServerMemoryReader(sp.GetRequiredService<IProcessTable>()));
-    builder.Services.AddSingleton(new ServerStateFile(stateDirectory));
     builder.Services.AddSingleton<IProcessExitWatcher>(OperatingSystem.IsMacOS() ? new KqueueExitWatcher() : new PidfdExitWatcher());
-    builder.Services.AddSingleton<IServerLauncher>(sp => new RecordingLauncher(
-        new AdoptingLauncher(new PortCheckingLauncher(ActivatorUtilities.CreateInstance<CliWrapServerLauncher>(sp), () => live.Current),
-            () => live.Current, sp.GetRequiredService<IHealthProbe>(), sp.GetRequiredService<IProcessTable>(), sp.GetRequiredService<IProcessExitWatcher>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Adoption")),
-        sp.GetRequiredService<ServerStateFile>(), sp.GetRequiredService<IProcessTable>(), sp.GetRequiredService<TimeProvider>()));
-    builder.Services.AddSingleton(sp => new PreviousServerReclaimer(sp.GetRequiredService<ServerStateFile>(), sp.GetRequiredService<IProcessTable>(),
-        sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.State")));
     var probeClient = HttpHealthProbe.CreateClient();
     builder.Services.AddSingleton<IHealthProbe>(sp => new HttpHealthProbe(probeClient, sp.GetRequiredService<TimeProvider>()));
     builder.Services.AddSingleton<IGenerationProbe>(sp => new HttpGenerationProbe(probeClient, sp.GetRequiredService<TimeProvider>()));
-    builder.Services.AddSingleton(sp => new ServerSupervisor(
-        () => live.Current,
-        sp.GetRequiredService<IServerLauncher>(),
-        sp.GetRequiredService<IHealthProbe>(),
-        sp.GetRequiredService<IGenerationProbe>(),
-        sp.GetRequiredService<TimeProvider>(),
-        sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Supervisor"),
-        sp.GetService<IServerActivity>()));
-    builder.Services.AddSingleton(sp => new ServerMemoryGuard(sp.GetRequiredService<ServerSupervisor>(), sp.GetRequiredService<IServerMemoryReader>(),
-        () => live.Current, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Memory")));
+    builder.Services.AddMetrics();
+    builder.Services.AddSingleton(sp => new ServerUnitFactory(live, stateDirectory, sp.GetRequiredService<TimeProvider>(),
+        sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IProcessTable>(), sp.GetRequiredService<IProcessExitWatcher>(),
+        sp.GetRequiredService<IServerMemoryReader>(), sp.GetRequiredService<IHealthProbe>(), sp.GetRequiredService<IGenerationProbe>(),
+        sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+    builder.Services.AddSingleton(sp => new ServerFleet(sp.GetRequiredService<ServerUnitFactory>().Create, live,
+        sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Fleet")));
+    // The server the top-level status speaks of: Fleet:DefaultServer, or the only one.
+    builder.Services.AddSingleton(sp => sp.GetRequiredService<ServerFleet>().Default.Supervisor);
+    builder.Services.AddSingleton(sp => new MemoryLedger(sp.GetRequiredService<IServerMemoryReader>(),
+        new PeakFootprintStore(stateDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Ledger")), () => live.Current));
+    builder.Services.AddSingleton(sp => new OnDemandStarts(() => sp.GetRequiredService<ServerFleet>().Units, sp.GetRequiredService<MemoryLedger>(),
+        () => live.Current, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Fleet")));
     builder.Services.AddSingleton<MlxSupervisor.Status.Metrics.IResidentMemoryReader>(sp => new StatusMemoryReader(sp.GetRequiredService<IServerMemoryReader>()));
     builder.Services.AddStatusEndpoint(options.Status); // before the supervisor: see its doc
     builder.Services.AddEventHooks(options.Notify);
-    builder.Services.AddHostedService<ReclaimPreviousServerService>(); // before the supervisor's first spawn
-    builder.Services.AddHostedService<SupervisorHostedService>();
-    builder.Services.AddHostedService<ServerMemoryGuardService>();
+    builder.Services.AddHostedService(sp => new FleetHostedService(sp.GetRequiredService<ServerFleet>(), sp.GetRequiredService<IHostApplicationLifetime>(),
+        sp.GetRequiredService<ILogger<FleetHostedService>>(), sp.GetRequiredService<MemoryLedger>(), sp.GetRequiredService<TimeProvider>()));
     if (builder.Configuration.Sources.OfType<LayeredJsonConfigurationSource>().Any(s => s.ReloadOnChange))
         builder.Services.AddHostedService(sp => new SettingsWatcher((IConfigurationRoot)builder.Configuration, live,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SettingsWatcher>>()));

@@ -62,7 +62,16 @@ public static partial class FleetSettings
             entry.Bind(own);
             var options = new SupervisorOptions();
             new ConfigurationBuilder().AddInMemoryCollection(ConfigurationOverlay.Lay(defaults, entry, emptyLists)).Build().Bind(options);
-            options.Proxy = top.Proxy;
+            // The front door's settings, with this server's own limit on requests at once.
+            options.Proxy = new ProxyOptions
+            {
+                Enabled = top.Proxy.Enabled,
+                Listen = top.Proxy.Listen,
+                MaxConcurrentRequests = own.MaxConcurrentRequests ?? top.Proxy.MaxConcurrentRequests,
+                QueueLimit = top.Proxy.QueueLimit,
+                QueueTimeout = top.Proxy.QueueTimeout,
+                StallTimeout = top.Proxy.StallTimeout,
+            };
             options.State = top.State;
             options.Status = top.Status;
             options.Notify = top.Notify;

@@ -6,7 +6,7 @@ public static class ExitCodes
     public const int Ok = 0;
 
     /// <summary>EX_SOFTWARE: the daemon itself failed.</summary>
-    public const int Fault = Supervision.SupervisorHostedService.FaultExitCode;
+    public const int Fault = Fleet.FleetHostedService.FaultExitCode;
 
     /// <summary>
     /// EX_UNAVAILABLE: the front door cannot bind Proxy:Listen, or the status endpoint Status:Listen, usually because

@@ -19,7 +19,8 @@ internal sealed partial class ForwardingEndpoint
 
     private readonly IHttpForwarder _forwarder;
     private readonly HttpMessageInvoker _upstream;
-    private readonly string _upstreamPrefix;
+    private readonly Fleet.ServerUnit _unit;
+    private UpstreamAddress? _upstreamAddress;
     private readonly ForwarderRequestConfig _config;
     private readonly HttpTransformer _transformer;
     private readonly StreamSplice _splice;
@@ -31,17 +32,17 @@ internal sealed partial class ForwardingEndpoint
     private readonly ILogger _logger;
 
     /// <param name="retryWait">How long a request the server failed may wait for it to come back.</param>
-    public ForwardingEndpoint(IHttpForwarder forwarder, HttpMessageInvoker upstream, string upstreamPrefix, ForwarderRequestConfig config,
-        SupervisorStatus status, FrontDoorStatistics stats, TimeProvider time, TimeSpan retryWait, CancellationToken shutdown, ILogger logger)
+    public ForwardingEndpoint(IHttpForwarder forwarder, HttpMessageInvoker upstream, Fleet.ServerUnit unit, ForwarderRequestConfig config,
+        TimeProvider time, TimeSpan retryWait, CancellationToken shutdown, ILogger logger)
     {
         _forwarder = forwarder;
         _upstream = upstream;
-        _upstreamPrefix = upstreamPrefix;
+        _unit = unit;
         _config = config;
-        _transformer = new ActivityTransformer(stats);
-        _splice = new StreamSplice(upstream, upstreamPrefix, _transformer, stats);
-        _status = status;
-        _stats = stats;
+        _status = unit.Status;
+        _stats = unit.Activity;
+        _transformer = new ActivityTransformer(_stats);
+        _splice = new StreamSplice(upstream, _transformer, _stats);
         _time = time;
         _retryWait = retryWait;
         _shutdown = shutdown;
@@ -131,7 +132,7 @@ internal sealed partial class ForwardingEndpoint
                 _stats.Retried();
                 attempt++;
                 pid = _status.Current.Pid;
-                var (spliced, refused) = await _splice.SendAgainAsync(context, context.RequestAborted);
+                var (spliced, refused) = await _splice.SendAgainAsync(context, UpstreamPrefix(), context.RequestAborted);
                 if (spliced is null)
                 {
                     await EndWithErrorAsync(context, guard, refused!);
@@ -161,13 +162,30 @@ internal sealed partial class ForwardingEndpoint
         _stats.ForwardStarted();
         try
         {
-            return await _forwarder.SendAsync(context, _upstreamPrefix, _upstream, _config, _transformer);
+            return await _forwarder.SendAsync(context, UpstreamPrefix(), _upstream, _config, _transformer);
         }
         finally
         {
             _stats.ForwardEnded();
         }
     }
+
+    /// <summary>
+    /// Where the server is: the address of the Health:Url its current life was started with (mlx_lm.server serves /health
+    /// and the API on one port), which a reload changes only when the server restarts with it.
+    /// </summary>
+    private string UpstreamPrefix()
+    {
+        var url = _status.Current.HealthUrl ?? _unit.Settings.Options.Health.Url!;
+        if (Volatile.Read(ref _upstreamAddress) is { } cached && ReferenceEquals(cached.Url, url))
+            return cached.Prefix;
+        var address = new UpstreamAddress(url, new Uri(url).GetLeftPart(UriPartial.Authority));
+        Volatile.Write(ref _upstreamAddress, address);
+        return address.Prefix;
+    }
+
+    /// <summary>A Health:Url and the scheme, host and port the forwarder sends to, computed once per URL.</summary>
+    private sealed record UpstreamAddress(string Url, string Prefix);
 
     /// <summary>The client went away, or failed to send its request: nothing the server did.</summary>
     private static bool IsTheClientsDoing(ForwarderError error) => error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled

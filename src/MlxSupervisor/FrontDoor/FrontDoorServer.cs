@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using MlxSupervisor.Configuration;
+using MlxSupervisor.Fleet;
+using MlxSupervisor.Routing;
 using MlxSupervisor.Supervision;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -20,39 +22,37 @@ public sealed partial class FrontDoorServer : IHostedLifecycleService, IAsyncDis
     internal static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(2);
 
     private readonly ProxyOptions _options;
-    private readonly Func<ProxyOptions> _limits;
-    private readonly ServerSupervisor _supervisor;
-    private readonly FrontDoorStatistics _stats;
+    private readonly Func<SupervisorOptions> _live;
+    private readonly ServerFleet _fleet;
+    private readonly OnDemandStarts? _starts;
+    private readonly ModelRouter _router;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly Uri _listen;
-    private readonly string _upstreamPrefix;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Lock _lock = new();
     private WebApplication? _app;
-    private AdmissionLimiter? _limiter;
-    private HttpMessageInvoker? _upstream;
-    private StallWatchdog? _watchdog;
+    private IHttpForwarder? _forwarder;
+    private Dictionary<string, ServerRoute> _routes = [];
 
-    /// <param name="options">Validated settings: Proxy:Listen is an address Kestrel can bind, Health:Url is the server's.</param>
-    /// <param name="live">The settings in force, when they can be reloaded: Proxy:MaxConcurrentRequests, QueueLimit,
-    /// QueueTimeout and StallTimeout then apply at once; Proxy:Listen and Enabled stay as the front door was opened.</param>
-    public FrontDoorServer(SupervisorOptions options, ServerSupervisor supervisor, FrontDoorStatistics stats, TimeProvider time, ILoggerFactory loggerFactory,
-        Func<SupervisorOptions>? live = null)
+    /// <param name="options">Validated settings: Proxy:Listen is an address Kestrel can bind, every server's Health:Url is its own.</param>
+    /// <param name="live">The settings in force: the servers' Proxy:MaxConcurrentRequests, QueueLimit, QueueTimeout and
+    /// StallTimeout apply at once; Proxy:Listen and Enabled stay as the front door was opened.</param>
+    /// <param name="starts">Starts OnDemand servers for their requests; null when none can be (tests of one server).</param>
+    public FrontDoorServer(SupervisorOptions options, ServerFleet fleet, TimeProvider time, ILoggerFactory loggerFactory,
+        Func<SupervisorOptions>? live = null, OnDemandStarts? starts = null)
     {
         _options = options.Proxy;
-        _limits = live is null ? () => options.Proxy : () => live().Proxy;
-        _supervisor = supervisor;
-        _stats = stats;
+        _live = live ?? (() => options);
+        _fleet = fleet;
+        _starts = starts;
+        _router = new ModelRouter(fleet, _live);
         _time = time;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("MlxSupervisor.FrontDoor");
         _listen = ProxyOptionsRules.ListenEndPoint(_options.Listen)
             ?? throw new ArgumentException($"Proxy:Listen '{_options.Listen}' is not a listen address.", nameof(options));
-
-        // The server is wherever its health is probed: mlx_lm.server serves /health and the API on one port.
-        _upstreamPrefix = new Uri(options.Health.Url!).GetLeftPart(UriPartial.Authority);
     }
 
     /// <summary>Where clients connect.</summary>
@@ -80,17 +80,19 @@ public sealed partial class FrontDoorServer : IHostedLifecycleService, IAsyncDis
         catch (Exception e) when (e is IOException or SocketException)
         {
             await app.DisposeAsync();
-            _upstream?.Dispose();
-            _limiter?.Dispose();
+            await DisposeRoutesAsync();
             Log.CannotListen(_logger, _listen.OriginalString, e.InnerException?.Message ?? e.Message);
             return false;
         }
 
         lock (_lock)
             _app = app;
-        _watchdog = new StallWatchdog(_stats, () => _limits().StallTimeout, _supervisor.RequestRestart, _time,
-            _logger);
-        Log.Listening(_logger, _listen.OriginalString, _upstreamPrefix, _options.MaxConcurrentRequests, _options.QueueLimit);
+        foreach (var unit in _fleet.Units)
+        {
+            var proxy = unit.Settings.Options.Proxy;
+            Log.Listening(_logger, _listen.OriginalString, unit.Name, new Uri(unit.Settings.Options.Health.Url!).GetLeftPart(UriPartial.Authority),
+                proxy.MaxConcurrentRequests, proxy.QueueLimit);
+        }
         return true;
     }
 
@@ -115,38 +117,125 @@ public sealed partial class FrontDoorServer : IHostedLifecycleService, IAsyncDis
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.AddFilter("System", LogLevel.Warning);
-
-        _limiter = new AdmissionLimiter(_limits, _supervisor.Status, _stats, _time, _shutdown.Token);
-        var admission = new AdmissionGate(_limiter, _stats);
         builder.Services.AddMetrics();
         builder.Services.AddHttpForwarder();
 
         var app = builder.Build();
-        _upstream = CreateUpstreamClient();
-        var forwarding = new ForwardingEndpoint(app.Services.GetRequiredService<IHttpForwarder>(), _upstream, _upstreamPrefix,
-            new ForwarderRequestConfig
-            {
-                // A backstop only: the stall watchdog restarts a quiet server first.
-                ActivityTimeout = _options.StallTimeout * 2,
-                Version = HttpVersion.Version11,
-                VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
-            },
-            _supervisor.Status, _stats, _time, _options.QueueTimeout, _shutdown.Token, _logger);
-        app.Use(admission.HandleAsync);
-        app.Run(forwarding.HandleAsync);
+        _forwarder = app.Services.GetRequiredService<IHttpForwarder>();
+        RebuildRoutes();
+        _fleet.UnitsChanged += RebuildRoutes;
+        app.Use(RouteAsync);
+        app.Use(static (context, next) => context.Features.Get<ServerRoute>()!.Gate.HandleAsync(context, next));
+        app.Run(static context => context.Features.Get<ServerRoute>()!.Endpoint.HandleAsync(context));
         return app;
     }
 
-    private static HttpMessageInvoker CreateUpstreamClient() => new(new SocketsHttpHandler
+    /// <summary>
+    /// Chooses the request's server. With one server that is all there is to it, and nothing is read; with a fleet, the
+    /// model its body names decides, <c>GET /v1/models</c> is answered here, and an OnDemand server is started first.
+    /// </summary>
+    private async Task RouteAsync(HttpContext context, RequestDelegate next)
     {
-        // As YARP's own client factory: no proxy, redirects, decompression or cookies between the front door and the server.
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        UseCookies = false,
-        ActivityHeadersPropagator = null,
-        ConnectTimeout = TimeSpan.FromSeconds(15),
-    }, disposeHandler: true);
+        var routes = Volatile.Read(ref _routes);
+        if (routes.Count == 1 && !_live().IsFleet)
+        {
+            context.Features.Set(routes.Values.First());
+            await next(context);
+            return;
+        }
+
+        if (HttpMethods.IsGet(context.Request.Method) && context.Request.Path.Value is "/v1/models")
+        {
+            await ModelsList.WriteAsync(context.Response, _fleet.Units, context.RequestAborted);
+            return;
+        }
+        var model = RequestedModel.Names(context.Request) ? await RequestedModel.ReadAsync(context.Request, context.RequestAborted) : null;
+        if (_router.Choose(model) is not { } unit || !routes.TryGetValue(unit.Name, out var route))
+        {
+            await ModelNotFoundAsync(context, model);
+            return;
+        }
+        if (OnDemandStarts.NeedsStart(unit) || unit.Supervisor.HeldFor is not null)
+        {
+            if (await StartAsync(unit, context) is { } refusal)
+            {
+                await RejectionResponse.WriteAsync(context, refusal, unit.Activity);
+                return;
+            }
+        }
+        context.Features.Set(route);
+        await next(context);
+    }
+
+    /// <summary>Starts a stopped OnDemand server for the request, within Proxy:QueueTimeout; a server stopped by a person or its policy is not.</summary>
+    private async Task<RejectedLease?> StartAsync(ServerUnit unit, HttpContext context)
+    {
+        if (unit.Supervisor.HeldFor is { StartsOnDemand: false } held)
+            return Refusals.ServerStopped(unit.Name, held.Reason);
+        if (_starts is null)
+            return null;
+        using var deadline = new CancellationTokenSource(unit.Settings.Options.Proxy.QueueTimeout, _time);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, deadline.Token, _shutdown.Token);
+        try
+        {
+            return await _starts.EnsureStartedAsync(unit, wait.Token) is { } noRoom ? Refusals.InsufficientMemory(noRoom) : null;
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            return _shutdown.IsCancellationRequested ? Refusals.ShuttingDown() : Refusals.QueueTimeout(unit.Settings.Options.Proxy.QueueTimeout);
+        }
+    }
+
+    private Task ModelNotFoundAsync(HttpContext context, string? model)
+    {
+        var served = string.Join(", ", _router.Served());
+        var message = model is null
+            ? $"The request names no model, and there is no Fleet:DefaultServer. The models served are: {served}."
+            : $"The model '{model}' is not served here. The models served are: {served}.";
+        return OpenAiError.WriteAsync(context.Response, StatusCodes.Status404NotFound, message, "invalid_request_error", "model_not_found",
+            retryAfter: null, context.RequestAborted);
+    }
+
+    /// <summary>One route per server; a reload that adds or removes servers adds or removes theirs.</summary>
+    private void RebuildRoutes()
+    {
+        List<ServerRoute> retired;
+        lock (_lock)
+        {
+            var current = _routes;
+            var next = new Dictionary<string, ServerRoute>();
+            foreach (var unit in _fleet.Units)
+            {
+                next[unit.Name] = current.TryGetValue(unit.Name, out var kept) && kept.Unit == unit
+                    ? kept
+                    : new ServerRoute(unit, _forwarder!, _time, _shutdown.Token, _logger);
+            }
+            retired = [.. current.Values.Where(r => !next.ContainsValue(r))];
+            Volatile.Write(ref _routes, next);
+        }
+        // Requests already on a retired route finish on it; it is disposed when the front door closes.
+        lock (_retired)
+            _retired.AddRange(retired);
+    }
+
+    private readonly List<ServerRoute> _retired = [];
+
+    private async Task DisposeRoutesAsync()
+    {
+        List<ServerRoute> all;
+        lock (_lock)
+        {
+            all = [.. _routes.Values];
+            _routes = [];
+        }
+        lock (_retired)
+        {
+            all.AddRange(_retired);
+            _retired.Clear();
+        }
+        foreach (var route in all)
+            await route.DisposeAsync();
+    }
 
     public Task StartingAsync(CancellationToken cancellationToken) => StartListeningAsync(cancellationToken);
 
@@ -160,7 +249,6 @@ public sealed partial class FrontDoorServer : IHostedLifecycleService, IAsyncDis
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _shutdown.CancelAsync();
-        _watchdog?.Dispose();
         WebApplication? app;
         lock (_lock)
             app = _app;
@@ -176,12 +264,10 @@ public sealed partial class FrontDoorServer : IHostedLifecycleService, IAsyncDis
 
     public async ValueTask DisposeAsync()
     {
-        _watchdog?.Dispose();
+        _fleet.UnitsChanged -= RebuildRoutes;
         if (_app is not null)
             await _app.DisposeAsync();
-        if (_limiter is not null)
-            await _limiter.DisposeAsync();
-        _upstream?.Dispose();
+        await DisposeRoutesAsync();
         _shutdown.Dispose();
     }
 
@@ -195,8 +281,8 @@ public sealed partial class FrontDoorServer : IHostedLifecycleService, IAsyncDis
     private static partial class Log
     {
         [LoggerMessage(EventId = 20, EventName = "Listening", Level = LogLevel.Information,
-            Message = "Front door listening on {Address}, forwarding to the server at {Upstream} ({MaxConcurrent} at once, {QueueLimit} queued)")]
-        public static partial void Listening(ILogger logger, string address, string upstream, int maxConcurrent, int queueLimit);
+            Message = "Front door listening on {Address}, forwarding to the server {Server} at {Upstream} ({MaxConcurrent} at once, {QueueLimit} queued)")]
+        public static partial void Listening(ILogger logger, string address, string server, string upstream, int maxConcurrent, int queueLimit);
 
         [LoggerMessage(EventId = 21, EventName = "CannotListen", Level = LogLevel.Critical,
             Message = "Cannot listen on {Address} (Supervisor:Proxy:Listen): {Problem}. Stop what holds the port, or set Proxy:Listen to another address")]

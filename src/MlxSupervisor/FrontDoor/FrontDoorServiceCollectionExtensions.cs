@@ -18,13 +18,10 @@ public static class FrontDoorServiceCollectionExtensions
         if (!options.Proxy.Enabled)
             return services;
 
-        services.AddMetrics();
-        services.AddSingleton(sp => new FrontDoorStatistics(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IMeterFactory>()));
-        services.AddSingleton<IServerActivity>(sp => sp.GetRequiredService<FrontDoorStatistics>());
-        services.AddSingleton<IFrontDoorFigures>(sp => new FrontDoorFigures(sp.GetRequiredService<FrontDoorStatistics>()));
-        services.AddSingleton(sp => new FrontDoorServer(options, sp.GetRequiredService<ServerSupervisor>(),
-            sp.GetRequiredService<FrontDoorStatistics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetService<LiveSupervisorOptions>() is { } live ? () => live.Current : null));
+        services.AddSingleton<IFrontDoorFigures>(sp => new FrontDoorFigures(sp.GetRequiredService<Fleet.ServerFleet>().Default.Activity));
+        services.AddSingleton(sp => new FrontDoorServer(options, sp.GetRequiredService<Fleet.ServerFleet>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetService<LiveSupervisorOptions>() is { } live ? () => live.Current : null,
+            sp.GetService<Fleet.OnDemandStarts>()));
         services.AddHostedService(sp => sp.GetRequiredService<FrontDoorServer>());
         return services;
     }

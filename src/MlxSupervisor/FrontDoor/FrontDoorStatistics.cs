@@ -16,6 +16,7 @@ public sealed class FrontDoorStatistics : IServerActivity, IDisposable
 
     private readonly TimeProvider _time;
     private readonly Meter _meter;
+    private readonly KeyValuePair<string, object?> _serverTag;
 
     /// <summary>The Meter its instruments live on, so an exporter can tell this front door's from another's.</summary>
     internal Meter Meter => _meter;
@@ -42,19 +43,24 @@ public sealed class FrontDoorStatistics : IServerActivity, IDisposable
     // UtcTicks of the time provider; 0 = never.
     private long _lastByteTicks;
     private long _lastForwardTicks;
+    private long _lastEndTicks;
 
     /// <param name="meterFactory">Null: the statistics own a meter of their own (tests).</param>
-    public FrontDoorStatistics(TimeProvider time, IMeterFactory? meterFactory = null)
+    /// <param name="server">The server these are the figures of: the <c>server</c> label of every measurement.</param>
+    public FrontDoorStatistics(TimeProvider time, IMeterFactory? meterFactory = null, string server = Configuration.ServerSettings.DefaultName)
     {
         _time = time;
+        Server = server;
+        _serverTag = new KeyValuePair<string, object?>("server", server);
         _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        _meter.CreateObservableUpDownCounter("mlxsup.frontdoor.in_flight", () => Volatile.Read(ref _inFlight), "{request}",
+        // Each server's figures are instruments of their own on the one Meter, told apart by the server label.
+        _meter.CreateObservableUpDownCounter("mlxsup.frontdoor.in_flight", () => new Measurement<int>(Volatile.Read(ref _inFlight), _serverTag), "{request}",
             "Requests forwarded to the server and not yet finished.");
-        _meter.CreateObservableUpDownCounter("mlxsup.frontdoor.queued", () => Volatile.Read(ref _queued), "{request}",
+        _meter.CreateObservableUpDownCounter("mlxsup.frontdoor.queued", () => new Measurement<int>(Volatile.Read(ref _queued), _serverTag), "{request}",
             "Requests waiting for their turn.");
-        _meter.CreateObservableUpDownCounter("mlxsup.frontdoor.waiting_for_server", () => Volatile.Read(ref _waitingForServer), "{request}",
-            "Requests whose turn has come, waiting for the server to be up.");
+        _meter.CreateObservableUpDownCounter("mlxsup.frontdoor.waiting_for_server", () => new Measurement<int>(Volatile.Read(ref _waitingForServer), _serverTag),
+            "{request}", "Requests whose turn has come, waiting for the server to be up.");
         _queueWait = _meter.CreateHistogram("mlxsup.frontdoor.queue_wait", "s", "Time from arrival to forwarding, for admitted requests.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = QueueWaitBuckets });
         _rejectedCounter = _meter.CreateCounter<long>("mlxsup.frontdoor.rejected", "{request}", "Requests answered with 429 or 503, by reason.");
@@ -65,7 +71,14 @@ public sealed class FrontDoorStatistics : IServerActivity, IDisposable
         _stallCounter = _meter.CreateCounter<long>("mlxsup.frontdoor.stalls", "{stall}", "Restarts by the stall watchdog.");
     }
 
+    /// <summary>The server these are the figures of.</summary>
+    public string Server { get; }
+
     public ServerActivitySnapshot Current => new(Volatile.Read(ref _inFlight), At(Volatile.Read(ref _lastByteTicks)));
+
+    /// <summary>When a request was last handed to the server or last ended: an OnDemand server is idle from then, and the
+    /// least recently used is the first stopped to make room.</summary>
+    public DateTimeOffset? LastRequestAt => At(Math.Max(Volatile.Read(ref _lastEndTicks), Volatile.Read(ref _lastForwardTicks)));
 
     /// <summary>The last sign of work: a byte from the server, or a request handed to it.</summary>
     internal DateTimeOffset? LastProgressAt => At(Math.Max(Volatile.Read(ref _lastByteTicks), Volatile.Read(ref _lastForwardTicks)));
@@ -110,19 +123,19 @@ public sealed class FrontDoorStatistics : IServerActivity, IDisposable
                 break;
             longest = seen;
         }
-        _queueWait.Record(waited.TotalSeconds);
+        _queueWait.Record(waited.TotalSeconds, _serverTag);
     }
 
     internal void Rejected(Rejection reason)
     {
         Interlocked.Increment(ref _rejected[(int)reason]);
-        _rejectedCounter.Add(1, new KeyValuePair<string, object?>("reason", reason.Code()));
+        _rejectedCounter.Add(1, new KeyValuePair<string, object?>("reason", reason.Code()), _serverTag);
     }
 
     internal void Abandoned()
     {
         Interlocked.Increment(ref _abandoned);
-        _abandonedCounter.Add(1);
+        _abandonedCounter.Add(1, _serverTag);
     }
 
     internal void ForwardStarted()
@@ -131,7 +144,11 @@ public sealed class FrontDoorStatistics : IServerActivity, IDisposable
         Interlocked.Increment(ref _inFlight);
     }
 
-    internal void ForwardEnded() => Interlocked.Decrement(ref _inFlight);
+    internal void ForwardEnded()
+    {
+        Volatile.Write(ref _lastEndTicks, _time.GetUtcNow().UtcTicks);
+        Interlocked.Decrement(ref _inFlight);
+    }
 
     /// <summary>Bytes came from the server: response headers, or a chunk of the body.</summary>
     internal void ServerSentBytes() => Volatile.Write(ref _lastByteTicks, _time.GetUtcNow().UtcTicks);
@@ -139,19 +156,19 @@ public sealed class FrontDoorStatistics : IServerActivity, IDisposable
     internal void Retried()
     {
         Interlocked.Increment(ref _retried);
-        _retriedCounter.Add(1);
+        _retriedCounter.Add(1, _serverTag);
     }
 
     internal void Failed()
     {
         Interlocked.Increment(ref _failed);
-        _failedCounter.Add(1);
+        _failedCounter.Add(1, _serverTag);
     }
 
     internal void Stalled()
     {
         Interlocked.Increment(ref _stalls);
-        _stallCounter.Add(1);
+        _stallCounter.Add(1, _serverTag);
     }
 
     public void Dispose()

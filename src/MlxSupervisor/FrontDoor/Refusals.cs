@@ -23,6 +23,15 @@ internal static class Refusals
     public static RejectedLease ServerGone(TimeSpan waited) =>
         new(Rejection.ServerDown, BusyRetryAfter, $"The server failed before answering and was not back within {waited.TotalSeconds:0.###} s.");
 
+    /// <summary>When a client refused for want of memory should come back: a swap or an idle stop may have made room by then.</summary>
+    internal static readonly TimeSpan MemoryRetryAfter = TimeSpan.FromSeconds(30);
+
+    public static RejectedLease ServerStopped(string server, string why) =>
+        new(Rejection.ServerStopped, ShutdownRetryAfter, $"The server {server} is stopped ({why}); a request does not start it.");
+
+    public static RejectedLease InsufficientMemory(string message) =>
+        new(Rejection.InsufficientMemory, MemoryRetryAfter, $"Not enough memory to start the server: {message}.");
+
     /// <summary>Retry-After is the time left until the breaker lets the half-open trial start.</summary>
     public static RejectedLease CircuitOpen(SupervisorSnapshot snapshot, DateTimeOffset now)
     {

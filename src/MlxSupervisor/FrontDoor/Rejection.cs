@@ -17,6 +17,12 @@ public enum Rejection
 
     /// <summary>503: the server failed a request before answering and did not come back within Proxy:QueueTimeout.</summary>
     ServerDown,
+
+    /// <summary>503: the server is stopped, by an operator or by its Restart:Policy, and a request does not start it.</summary>
+    ServerStopped,
+
+    /// <summary>503: an OnDemand server cannot start, because the memory budget can never make room for it.</summary>
+    InsufficientMemory,
 }
 
 internal static class RejectionNames
@@ -37,6 +43,8 @@ internal static class RejectionNames
         Rejection.CircuitOpen => "circuit_open",
         Rejection.ShuttingDown => "shutting_down",
         Rejection.ServerDown => "server_unavailable",
+        Rejection.ServerStopped => "server_stopped",
+        Rejection.InsufficientMemory => "insufficient_memory",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -55,6 +55,9 @@ public sealed partial class ServerSupervisor
     public void RequestPeerRestart(string reason) =>
         CurrentRestartSignal().TrySetResult(new RestartRequest(reason, CountsAsFailure: false, new RestartCause(RestartCause.Peer, reason)));
 
+    /// <summary>Why the server is held stopped, or is being stopped to be held; null when it is to run.</summary>
+    public StopReason? HeldFor => Hold;
+
     private StopReason? Hold
     {
         get

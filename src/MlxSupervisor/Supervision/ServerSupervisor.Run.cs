@@ -28,7 +28,7 @@ public sealed partial class ServerSupervisor
         _lastEnd = null;
         ResetControlSignals();
         Transition(SupervisorState.Starting, $"spawning {spec.Command}",
-            s => s with { Pid = null, ServerStartedAt = null, Adopted = false, StoppedFor = null, Health = new(null, 0, null) });
+            s => s with { Pid = null, ServerStartedAt = null, Adopted = false, StoppedFor = null, HealthUrl = options.Health.Url, Health = new(null, 0, null) });
 
         IServerProcess process;
         try

@@ -20,6 +20,10 @@ public sealed record SupervisorSnapshot
 
     public DateTimeOffset? ServerStartedAt { get; init; }
 
+    /// <summary>The Health:Url the current server was started with: the front door forwards to its address, even after a
+    /// reload changed the setting, until the server is restarted with the new one.</summary>
+    public string? HealthUrl { get; init; }
+
     /// <summary>Spawns after the first.</summary>
     public int Restarts { get; init; }
 

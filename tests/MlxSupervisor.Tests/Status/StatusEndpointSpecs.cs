@@ -23,10 +23,10 @@ public sealed class StatusEndpointSpecs
 
         var root = json.RootElement;
         root.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(
-            "state", "reason", "pid", "since", "uptime", "serverStartedAt", "memoryBytes", "restarts", "consecutiveFailures",
+            "state", "reason", "pid", "adopted", "since", "uptime", "serverStartedAt", "memoryBytes", "restarts", "consecutiveFailures",
             "circuit", "nextRestartAt", "health", "lastExit", "now", "version", "events", "timeline");
         root.GetProperty("circuit").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("state", "reopensAt");
-        root.GetProperty("health").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("lastOkAt", "strikes", "lastError");
+        root.GetProperty("health").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("lastOkAt", "strikes", "lastError", "lastErrorAt", "lastErrorDuringStartup", "lastTokenAt");
         root.GetProperty("state").GetString().Should().Be("Running");
         root.GetProperty("pid").GetInt32().Should().Be(s.Supervisor.Supervisor.Status.Current.Pid);
         root.GetProperty("uptime").GetDouble().Should().BeGreaterThanOrEqualTo(0);

@@ -23,7 +23,8 @@ public sealed class RealFrontDoor : IAsyncDisposable
             o.Proxy.StallTimeout = TimeSpan.FromSeconds(30);
             configure?.Invoke(o);
         }, Stats);
-        Server = new FrontDoorServer(Supervisor.Options, Supervisor.Supervisor, Stats, TimeProvider.System, Supervisor.Loggers);
+        Server = new FrontDoorServer(Supervisor.Options, LoneUnit.Fleet(Supervisor.Options, Supervisor.Supervisor, Stats, TimeProvider.System),
+            TimeProvider.System, Supervisor.Loggers);
         Client = NewClient(Server.Address);
         Direct = NewClient(new Uri($"http://127.0.0.1:{Supervisor.Port.ToString(CultureInfo.InvariantCulture)}"));
     }

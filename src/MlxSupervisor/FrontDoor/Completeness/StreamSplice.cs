@@ -15,14 +15,14 @@ namespace MlxSupervisor.FrontDoor.Completeness;
 /// the first server had sent them. Its status and headers are not sent (the client has the first ones), so only a
 /// replacement that answers 2xx with an event stream can be spliced in; anything else ends the stream with an error.
 /// </remarks>
-internal sealed class StreamSplice(HttpMessageInvoker upstream, string upstreamPrefix, HttpTransformer transformer, FrontDoorStatistics stats)
+internal sealed class StreamSplice(HttpMessageInvoker upstream, HttpTransformer transformer, FrontDoorStatistics stats)
 {
     private const int CopyBufferSize = 16 * 1024;
 
     /// <returns>The guard that followed the replacement's stream, or, when it would not stream, why not.</returns>
-    public async Task<(AnswerGuard? Guard, string? Refusal)> SendAgainAsync(HttpContext context, CancellationToken cancellationToken)
+    public async Task<(AnswerGuard? Guard, string? Refusal)> SendAgainAsync(HttpContext context, string upstreamPrefix, CancellationToken cancellationToken)
     {
-        using var request = await RequestAsync(context, cancellationToken);
+        using var request = await RequestAsync(context, upstreamPrefix, cancellationToken);
         stats.ForwardStarted();
         try
         {
@@ -51,7 +51,7 @@ internal sealed class StreamSplice(HttpMessageInvoker upstream, string upstreamP
     }
 
     /// <summary>The client's request as the forwarder sent it: its method, path, query, headers and kept body.</summary>
-    private async Task<HttpRequestMessage> RequestAsync(HttpContext context, CancellationToken cancellationToken)
+    private async Task<HttpRequestMessage> RequestAsync(HttpContext context, string upstreamPrefix, CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage(new HttpMethod(context.Request.Method),
             RequestUtilities.MakeDestinationAddress(upstreamPrefix, context.Request.Path, context.Request.QueryString))

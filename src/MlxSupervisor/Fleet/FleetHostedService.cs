@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace MlxSupervisor.Supervision;
+namespace MlxSupervisor.Fleet;
 
-/// <summary>Runs a <see cref="ServerSupervisor"/> for the life of the host.</summary>
-public sealed partial class SupervisorHostedService(ServerSupervisor supervisor, IHostApplicationLifetime lifetime, ILogger<SupervisorHostedService> logger)
+/// <summary>Runs the <see cref="ServerFleet"/> for the life of the host.</summary>
+/// <param name="ledger">Measures the servers for the memory budget; null when the daemon has no use for it (tests).</param>
+public sealed partial class FleetHostedService(ServerFleet fleet, IHostApplicationLifetime lifetime, ILogger<FleetHostedService> logger,
+    Ledger.MemoryLedger? ledger = null, TimeProvider? time = null)
     : BackgroundService
 {
     /// <summary>EX_SOFTWARE: the daemon itself failed, so launchd's KeepAlive should relaunch it.</summary>
@@ -14,7 +16,9 @@ public sealed partial class SupervisorHostedService(ServerSupervisor supervisor,
     {
         try
         {
-            await supervisor.RunAsync(stoppingToken);
+            var measuring = ledger?.RunAsync(() => fleet.Units, time ?? TimeProvider.System, stoppingToken) ?? Task.CompletedTask;
+            await fleet.RunAsync(stoppingToken);
+            await measuring;
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
