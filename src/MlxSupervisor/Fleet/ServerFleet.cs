@@ -168,23 +168,17 @@ public sealed partial class ServerFleet
     private async Task RestartWhenIdleAsync(ServerUnit unit)
     {
         Log.RestartWhenIdle(_logger, unit.Name, unit.Activity.Current.InFlight);
-        while (unit.Activity.Current.InFlight > 0 && !_stopping.IsCancellationRequested)
+        try
         {
-            try
-            {
-                await Task.Delay(DrainPoll, _stopping);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            await unit.Activity.WhenNoneInFlightAsync(_stopping);
         }
-        if (unit.Status.Current.StoppedFor is null)
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        if (unit.Supervisor.HeldFor is null)
             unit.Supervisor.RequestOperatorRestart("settings changed: its Server or Health:Url");
     }
-
-    /// <summary>How often a server waiting to restart for new settings is checked for requests still in flight.</summary>
-    private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(50);
 
     private async Task StopAsync(ServerUnit unit, Running running)
     {

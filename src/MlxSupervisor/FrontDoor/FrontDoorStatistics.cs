@@ -45,6 +45,9 @@ public sealed class FrontDoorStatistics : IServerActivity, IDisposable
     private long _lastForwardTicks;
     private long _lastEndTicks;
 
+    // Created by a waiter of WhenNoneInFlightAsync, completed and cleared as the last request in flight ends.
+    private TaskCompletionSource? _drained;
+
     /// <param name="meterFactory">Null: the statistics own a meter of their own (tests).</param>
     /// <param name="server">The server these are the figures of: the <c>server</c> label of every measurement.</param>
     public FrontDoorStatistics(TimeProvider time, IMeterFactory? meterFactory = null, string server = Configuration.ServerSettings.DefaultName)
@@ -147,7 +150,26 @@ public sealed class FrontDoorStatistics : IServerActivity, IDisposable
     internal void ForwardEnded()
     {
         Volatile.Write(ref _lastEndTicks, _time.GetUtcNow().UtcTicks);
-        Interlocked.Decrement(ref _inFlight);
+        if (Interlocked.Decrement(ref _inFlight) == 0)
+            Interlocked.Exchange(ref _drained, null)?.TrySetResult();
+    }
+
+    /// <summary>Completes once no request is in flight: at once if none is.</summary>
+    public async Task WhenNoneInFlightAsync(CancellationToken cancellationToken)
+    {
+        while (Volatile.Read(ref _inFlight) > 0)
+        {
+            var signal = Volatile.Read(ref _drained);
+            if (signal is null)
+            {
+                var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                signal = Interlocked.CompareExchange(ref _drained, fresh, null) ?? fresh;
+            }
+            // The last request may have ended before the signal was in place, and found none to complete.
+            if (Volatile.Read(ref _inFlight) == 0)
+                return;
+            await signal.Task.WaitAsync(cancellationToken);
+        }
     }
 
     /// <summary>Bytes came from the server: response headers, or a chunk of the body.</summary>
