@@ -117,3 +117,32 @@ public sealed class RestartPolicySpecs
         h.Supervisor.Status.RecentEvents.Last(e => e.Kind == EventKinds.Started).Cause!.Label.Should().Be(RestartCause.OnDemand);
     }
 }
+
+/// <summary>Restart:Policy with the real simulated server exiting on its own.</summary>
+public sealed class RestartPolicyProcessSpecs
+{
+    [Theory(Timeout = Timeouts.ProcessTestMs)]
+    [InlineData(RestartPolicy.OnFailure, 0, "Restart:Policy is OnFailure, so a clean exit leaves it stopped")]
+    [InlineData(RestartPolicy.Never, 1, "Restart:Policy is Never, so it stays stopped")]
+    public async Task A_server_that_exits_is_left_stopped_as_its_policy_says(RestartPolicy policy, int code, string why)
+    {
+        await using var supervisor = new RealSupervisor(["--crash-after-ms", "300", "--exit-code", code.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            o => o.Restart.Policy = policy);
+        supervisor.Run();
+
+        var stopped = await supervisor.WaitFor(s => s.State == SupervisorState.Stopped && s.StoppedFor is not null);
+
+        stopped.Reason.Should().EndWith(why);
+        stopped.LastExit!.Code.Should().Be(code);
+        supervisor.Launcher.Started.Should().ContainSingle();
+    }
+
+    [Fact(Timeout = Timeouts.ProcessTestMs)]
+    public async Task With_OnFailure_a_server_that_crashes_is_restarted()
+    {
+        await using var supervisor = new RealSupervisor(["--crash-after-ms", "300", "--exit-code", "3"], o => o.Restart.Policy = RestartPolicy.OnFailure);
+        supervisor.Run();
+
+        await supervisor.WaitFor(_ => supervisor.Launcher.Started.Count >= 2);
+    }
+}
