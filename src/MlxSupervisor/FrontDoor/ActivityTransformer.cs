@@ -17,7 +17,7 @@ internal sealed class ActivityTransformer(FrontDoorStatistics stats) : HttpTrans
         stats.ServerSentBytes();
         // The headers are copied first, from the server's own content; YARP reads the body from the response's content after this returns.
         var copy = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
-        var guard = AnswerGuard.For(proxyResponse);
+        var guard = AnswerGuard.For(proxyResponse, httpContext.Request.Method);
         httpContext.Features.Set(guard);
         httpContext.Response.RegisterForDispose(guard);
         proxyResponse.Content = new GuardedContent(proxyResponse.Content, guard, stats);

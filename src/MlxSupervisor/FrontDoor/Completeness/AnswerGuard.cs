@@ -69,10 +69,14 @@ internal sealed class AnswerGuard : IDisposable
             ? "the server closed the stream before its end (no finish_reason and no data: [DONE])"
             : "the server closed the connection before its JSON answer was complete";
 
-    public static AnswerGuard For(HttpResponseMessage response)
+    /// <param name="method">The request's method: the answer to a HEAD has no body to judge.</param>
+    public static AnswerGuard For(HttpResponseMessage response, string method = "GET")
     {
         var type = response.Content.Headers.ContentType?.MediaType;
-        var kind = type switch
+        // No body belongs to these, whatever their headers say (mlx_lm.server answers OPTIONS with a JSON-typed 204).
+        var bodyless = HttpMethods.IsHead(method) || response.StatusCode is System.Net.HttpStatusCode.NoContent or System.Net.HttpStatusCode.NotModified
+            || (int)response.StatusCode < 200;
+        var kind = bodyless ? AnswerKind.Other : type switch
         {
             "text/event-stream" => AnswerKind.EventStream,
             "application/json" => AnswerKind.Json,

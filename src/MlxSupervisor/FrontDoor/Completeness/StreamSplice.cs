@@ -28,7 +28,7 @@ internal sealed class StreamSplice(HttpMessageInvoker upstream, HttpTransformer 
         {
             using var response = await upstream.SendAsync(request, cancellationToken);
             stats.ServerSentBytes();
-            var guard = AnswerGuard.For(response);
+            var guard = AnswerGuard.For(response, context.Request.Method);
             context.Response.RegisterForDispose(guard);
             if (!response.IsSuccessStatusCode || guard.Kind != AnswerKind.EventStream)
                 return (null, $"the server's replacement answered HTTP {(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType} instead of an event stream");

@@ -123,6 +123,21 @@ public sealed class AnswerGuardSpecs
     }
 
     [Theory]
+    [InlineData(System.Net.HttpStatusCode.NoContent, "OPTIONS")]
+    [InlineData(System.Net.HttpStatusCode.OK, "HEAD")]
+    public void An_answer_that_has_no_body_is_whole_with_none_though_it_says_JSON_and_ends_at_the_close(System.Net.HttpStatusCode status, string method)
+    {
+        using var response = Response("application/json", Framing.ConnectionClose);
+        response.StatusCode = status;
+
+        var guard = AnswerGuard.For(response, method);
+        guard.Ended = true;
+
+        guard.Kind.Should().Be(AnswerKind.Other);
+        guard.IsWhole.Should().BeTrue();
+    }
+
+    [Theory]
     [InlineData("{\"a\":1}", true)]
     [InlineData("  {\"a\":[1,2,{\"b\":null}]}\n", true)]
     [InlineData("{\"a\":1", false)]
