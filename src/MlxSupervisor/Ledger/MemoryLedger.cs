@@ -97,8 +97,9 @@ public sealed class MemoryLedger
             SupervisorState.Starting => LedgerState.Starting,
             SupervisorState.Running or SupervisorState.Unhealthy => LedgerState.Running,
             SupervisorState.Stopping => LedgerState.Stopping,
-            // An AtBoot server between two lives keeps its room: it is coming back, and is never stopped for room.
-            SupervisorState.BackingOff or SupervisorState.CircuitOpen when atBoot => LedgerState.Starting,
+            // A server between two lives keeps its room: it comes back by itself, without asking the ledger. Only a
+            // server held stopped (idle, for room, by an operator or its policy) has given its room back.
+            SupervisorState.BackingOff or SupervisorState.CircuitOpen => LedgerState.Starting,
             _ => LedgerState.Stopped,
         };
         var activity = unit.Activity.Current;
