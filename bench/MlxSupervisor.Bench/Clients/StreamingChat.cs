@@ -9,7 +9,6 @@ namespace MlxSupervisor.Bench.Clients;
 /// </summary>
 internal static class StreamingChat
 {
-    private const string Body = """{"model":"sim-model","messages":[{"role":"user","content":"hi"}],"stream":true}""";
 
     /// <summary>A client of the front door: pooled HTTP/1.1 connections, no proxy, no timeout of its own (each read has a bound).</summary>
     public static HttpClient Client(Uri baseAddress) => new(new SocketsHttpHandler
@@ -23,11 +22,14 @@ internal static class StreamingChat
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
-    /// <summary>Sends one streamed completion (as many tokens as the server gives) and reads it to its end.</summary>
+    /// <summary>Sends one streamed completion and reads it to its end.</summary>
     /// <param name="within">How long the whole exchange may take before it counts as <see cref="StreamReading.NoEnd"/>.</param>
+    /// <param name="maxTokens">The request's max_tokens, or null for as many tokens as the server gives.</param>
     /// <param name="firstData">Called as the first data event has been read.</param>
-    public static async Task<StreamReading> ReadAsync(HttpClient client, TimeSpan within, Action? firstData = null)
+    public static async Task<StreamReading> ReadAsync(HttpClient client, TimeSpan within, int? maxTokens = null, Action? firstData = null)
     {
+        var max = maxTokens is { } m ? $",\"max_tokens\":{m.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "";
+        var body = $$"""{"model":"sim-model","messages":[{"role":"user","content":"hi"}],"stream":true{{max}}}""";
         using var bound = new CancellationTokenSource(within);
         var sentAt = DateTimeOffset.UtcNow;
         int? status = null;
@@ -39,7 +41,7 @@ internal static class StreamingChat
         var malformed = 0;
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(Body, Encoding.UTF8, "application/json") };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, bound.Token);
             status = (int)response.StatusCode;
             await using var stream = await response.Content.ReadAsStreamAsync(bound.Token);

@@ -20,7 +20,9 @@ internal static partial class BenchmarkReport
             Pending(md, "readiness (issue 12: no `Health:Readiness` in its appsettings.json)");
             return;
         }
-        var schedule = string.Join(", ", StartupProbeTimes(ReadinessScenario.StartupProbeInterval.TotalMilliseconds).Take(7).Select(t => Number(t, "0")));
+        var interval = ReadinessScenario.StartupProbeInterval.TotalMilliseconds;
+        var times = StartupProbeTimes(interval).Take(7).ToArray();
+        var schedule = string.Join(", ", times.Select(t => Number(t, "0")));
         md.AppendLine($"""
             A new server is Running once the daemon has had a 2xx from `Health:Url` and, with `Health:Readiness` "Generation"
             (the default), the first token of a one-token generation probe; with "Health", the 2xx alone. The startup probes
@@ -50,10 +52,14 @@ internal static partial class BenchmarkReport
         var token = Summary.Of(r.Direct.Select(x => x.FirstTokenMs));
         md.AppendLine($"""
             The floor, with no supervisor: the sim started by the bench and asked the moment its `listening` line was read
-            ({r.Direct.Count} starts, after one unmeasured): `/health` answered 200 after {Ms(health.Median)} (worst {Ms(health.Max)}),
+            (starts: {Invariant(r.Direct.Count)}, after one unmeasured): `/health` answered 200 after {Ms(health.Median)} (worst {Ms(health.Max)}),
             and a one-token completion sent after that 200 gave its first token {Ms(token.Median)} (worst {Ms(token.Max)}) after
             the port opened. That is the sim's own first answers (a cold .NET process serving its first requests); no
-            probe schedule can beat it.
+            probe schedule can beat it.{(health.Median >= ReadinessTargetMs ? $" Here the floor alone is above the target: with this sim no supervisor can call a server Running within {Ms(ReadinessTargetMs)} of its port opening, and what the daemon answers for is the rest." : "")}
+
+            By the schedule, a port that opens after {Ms(times[5])} waits for the next probe up to {Ms(times[6] - times[5])}, and one that opens
+            after {Ms(times[6])} up to the whole `StartupProbeInterval` ({Ms(interval)}); the wait is sure to stay under {Ms(ReadinessTargetMs)} only
+            for a port that opens within {Ms(times[3])} of the spawn.
 
             """);
         var generation = r.Runs.FirstOrDefault(x => x.Readiness == ReadinessScenario.Generation);
@@ -64,16 +70,21 @@ internal static partial class BenchmarkReport
             var h = Summary.Of(healthOnly.Restarts.Select(x => x.ListeningToRunningMs));
             md.AppendLine($"""
                 Against the target in this run: with Readiness Generation, {Within(generation.Restarts)} of {Invariant(generation.Restarts.Count)} restarts
-                were Running within {Ms(ReadinessTargetMs)} of their port opening (every one: {Met(g.Max < ReadinessTargetMs)}); with Health,
-                {Within(healthOnly.Restarts)} of {Invariant(healthOnly.Restarts.Count)} ({Met(h.Max < ReadinessTargetMs)}). The first-token probe costs
+                were Running within {Ms(ReadinessTargetMs)} of their port opening (the target, for every one: {Met(g.Max < ReadinessTargetMs)}); with
+                Health, {Within(healthOnly.Restarts)} of {Invariant(healthOnly.Restarts.Count)} ({Met(h.Max < ReadinessTargetMs)}). The first-token probe costs
                 {SignedMs(g.Median - h.Median)} at the median (Generation − Health). Take away the wait for the next probe by the
-                schedule and what is left, {Ms(Beyond(generation))} (Generation) and {Ms(Beyond(healthOnly))} (Health) at the median,
-                is to be set against the floor's {Ms(token.Median)} and {Ms(health.Median)}: the rest of the time is the probe
-                schedule's and the sim's own.
+                schedule and what is left, {Ms(Beyond(generation))} (Generation) and {Ms(Beyond(healthOnly))} (Health) at the median, is
+                {Against(Beyond(generation), token.Median)} the floor's first token ({Ms(token.Median)}) and {Against(Beyond(healthOnly), health.Median)} its
+                `/health` ({Ms(health.Median)}){(Beyond(generation) <= token.Median && Beyond(healthOnly) <= health.Median
+                    ? ": beyond the schedule's wait, the daemon adds nothing measurable to the sim's own first answers."
+                    : ": what is above the floor is the daemon's own, beyond the schedule's wait.")}
 
                 """);
         }
     }
+
+    private static string Against(double daemon, double floor) =>
+        daemon <= floor ? "within" : $"{Ms(daemon - floor)} above";
 
     /// <summary>The median of port open → Running less the wait for the next probe by the schedule.</summary>
     private static double Beyond(ReadinessRun run) => Percentiles.Median(run.Restarts
@@ -119,13 +130,16 @@ internal static partial class BenchmarkReport
         md.AppendLine("""
             A zombie is mlx_lm.server after its generation thread died: the process lives on and `/health` answers 200, but
             no completion ever gets a byte again (mlx-lm #1505, #1834). The sim's thread dies after a set number of completions
-            (`--generation-dies-after`; the daemon's readiness probe is each server's first), the last of them sent by the
-            bench straight to the server's own port once the daemon had called it stable. **It became a zombie** the moment
-            the bench read that completion's `data: [DONE]`: the sim's thread dies as it has written it (and prints its
-            traceback then, when it does), and the bench reads it over loopback with nothing in between. Sent past the front
-            door, that completion is no client traffic to the daemon. Every time below runs from that moment (the bench's
-            clock) to the daemon's log lines (its own timestamps): the line that found the zombie, the replacement's spawn,
-            and its Running. Found by:
+            (`--generation-dies-after`), the last of them sent by the bench straight to the server's own port once the
+            daemon had called it stable. The daemon's readiness probe hangs up after its first data event, so whether the sim
+            counts it is a race; the bench sends completions until the thread is seen to have died (its traceback, or a
+            completion that gets no byte in 500 ms, or for the busy zombie a waiting client that is not answered at once).
+            **It became a zombie** the moment the bench read the `data: [DONE]` of the last completion answered: the sim's
+            thread dies as it has written it (and prints its traceback then, when it does), and the bench reads it over
+            loopback with nothing in between (through the front door, if the busy zombie's first waiting client was still
+            answered). Sent past the front door, that completion is no client traffic to the daemon. Every time below runs
+            from that moment (the bench's clock) to the daemon's log lines (its own timestamps): the line that found the
+            zombie, the replacement's spawn, and its Running. Found by:
 
             - **loud**: the traceback (`Exception in thread Thread-1 (_generate):` … `[metal::malloc] Resource limit`) on
               stderr, which the shipped `Health:FatalOutput` matches; "found" is the daemon's `declared dead` line;
@@ -161,6 +175,9 @@ internal static partial class BenchmarkReport
                 $"{Ms(running.Median)} ({Ms(running.Max)})", bound);
         }
         md.AppendLine(table.ToString());
+        var samples = r.Runs.SelectMany(x => x.Samples).ToList();
+        var extra = samples.Count(x => x.Answered > 1);
+        md.AppendLine($"The bench's first completion was the thread's last in {Invariant(samples.Count - extra)} of {Invariant(samples.Count)} zombies; in the other {Invariant(extra)} the sim had counted one completion fewer than it was sent (most likely the readiness probe, which hangs up early), and one more was answered first.").AppendLine();
 
         if (r.Runs.FirstOrDefault(x => x.Kind == ZombieScenario.Loud) is { } loud && loud.Samples.All(x => x.TracebackMs is not null))
         {
@@ -208,8 +225,8 @@ internal static partial class BenchmarkReport
             then no new streams, and those in flight were read to their end. Each client is HttpClient reading the SSE body
             line by line, as the OpenAI SDKs do, and each stream is judged by what its client saw:
 
-            - **whole**: a 2xx, all {Invariant(r.Tokens)} tokens in order (`tok1` … `tok{Invariant(r.Tokens)}`), a `finish_reason`, `data: [DONE]` and a
-              clean end;
+            - **whole**: a 2xx, every token it asked for in order (`tok1` … `tokN`, N its max_tokens), a `finish_reason`,
+              `data: [DONE]` and a clean end;
             - **error seen**: a status other than 2xx, an SSE `data: {"{"}"error": …{"}"}` event, or a connection or body that broke
               (an exception in the client);
             - **truncated but clean**: a 2xx whose body ended cleanly with no error, but without `[DONE]`, without a
@@ -233,9 +250,10 @@ internal static partial class BenchmarkReport
         md.AppendLine($"""
             Against issue 12's target in this run: {Invariant(truncated)} truncated but clean ({Met(truncated == 0)}); every stream whole or
             an error its client saw: {Invariant(whole + error)} of {Invariant(total)} ({Met(whole + error == total)}). A stream in flight at a kill
-            that still ended whole was waiting in the front door's queue, or had had no content from the killed server and was
-            sent again to the replacement (logged at Debug only) or spliced onto its answer (the daemon logged {Invariant(r.Spliced)}
-            of those); the daemon logged {Invariant(r.Cut)} answers cut after content had gone out, whose clients were told.
+            that still ended whole was waiting in the front door's queue, or had had no content from the killed server: the
+            front door sent requests again to a replacement {Invariant(r.SentAgain)} times and spliced {Invariant(r.Spliced)} streams (headers
+            and comments sent, no data) onto a replacement's answer; it logged {Invariant(r.Cut)} answers cut after content had gone
+            out, whose clients it tells with an error event and a cut connection.
 
             """);
         var failures = r.Streams.Where(x => x.Verdict is StreamVerdict.TruncatedClean or StreamVerdict.NoEnd).Take(5).ToList();

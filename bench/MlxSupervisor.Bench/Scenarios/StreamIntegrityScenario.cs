@@ -14,8 +14,17 @@ namespace MlxSupervisor.Bench.Scenarios;
 internal sealed class StreamIntegrityScenario(BenchPaths paths, BenchSettings settings)
 {
     public const int Clients = 6;
-    public const int Tokens = 24;
+
+    /// <summary>Each stream asks for a max_tokens drawn evenly from these (fixed seed per client), so the clients do not
+    /// keep in step after a restart, which would let every kill find every stream at the same point of its answer.</summary>
+    public const int MinTokens = 8;
+    public const int MaxTokens = 24;
+
     public const int TokenDelayMs = 100;
+
+    /// <summary>SSE comments before a stream's first token, as mlx_lm.server sends during prompt processing: a kill then
+    /// finds a stream whose headers went out but no content, which the front door splices onto the replacement's answer.</summary>
+    public const int KeepaliveComments = 2;
 
     /// <summary>A kill comes this long after the server is Running, drawn evenly (fixed seed): most land mid-stream, some before a stream's first token.</summary>
     public static readonly TimeSpan KillAfterMin = TimeSpan.FromSeconds(1.5);
@@ -34,16 +43,18 @@ internal sealed class StreamIntegrityScenario(BenchPaths paths, BenchSettings se
         var config = new DaemonConfig
         {
             Port = FreePort.Next(),
-            ExtraSimArguments = ["--http10", "--tokens", Tokens.ToString(CultureInfo.InvariantCulture), "--token-delay-ms", TokenDelayMs.ToString(CultureInfo.InvariantCulture)],
+            ExtraSimArguments = ["--http10", "--tokens", MaxTokens.ToString(CultureInfo.InvariantCulture), "--token-delay-ms", TokenDelayMs.ToString(CultureInfo.InvariantCulture),
+                "--keepalive-comments", KeepaliveComments.ToString(CultureInfo.InvariantCulture)],
             InitialDelay = TimeSpan.FromMilliseconds(200),
             // Shorter than the shortest wait before a kill, so every kill finds the backoff back at InitialDelay.
             ResetAfter = TimeSpan.FromSeconds(1),
         };
         var kills = new List<DateTimeOffset>();
-        var readings = new List<StreamReading>();
-        int spliced, cut;
+        var readings = new List<(int Tokens, StreamReading Reading)>();
+        int sentAgain, spliced, cut;
         double killPhase;
-        await using (var daemon = DaemonUnderTest.Start(paths, config))
+        // The front door logs a request it sends again at Debug only; this run asks for it, to count them.
+        await using (var daemon = DaemonUnderTest.Start(paths, config, environment: new Dictionary<string, string> { ["Serilog__MinimumLevel__Override__MlxSupervisor.FrontDoor"] = "Debug" }))
         {
             var (spawn, from) = await daemon.Log.WaitForAsync(l => daemon.SpawnedPid(l) is not null, 0, Within, "naming a pid");
             var pid = daemon.SpawnedPid(spawn)!.Value;
@@ -51,7 +62,7 @@ internal sealed class StreamIntegrityScenario(BenchPaths paths, BenchSettings se
 
             using var door = StreamingChat.Client(config.ProxyListen!);
             using var stop = new CancellationTokenSource();
-            var clients = Enumerable.Range(0, Clients).Select(_ => Task.Run(() => StreamUntilAsync(door, readings, stop.Token))).ToList();
+            var clients = Enumerable.Range(0, Clients).Select(i => Task.Run(() => StreamUntilAsync(door, new Random(100 + i), readings, stop.Token))).ToList();
 
             var started = DateTimeOffset.UtcNow;
             while (true)
@@ -73,35 +84,38 @@ internal sealed class StreamIntegrityScenario(BenchPaths paths, BenchSettings se
             await stop.CancelAsync();
             await Task.WhenAll(clients);
             var lines = daemon.Log.Snapshot();
+            sentAgain = lines.Count(DaemonLines.IsSentAgain);
             spliced = lines.Count(DaemonLines.IsSpliced);
             cut = lines.Count(DaemonLines.IsAnswerCut);
         }
 
-        var expected = StreamVerdicts.SimAnswer(Tokens);
-        var streams = readings.OrderBy(r => r.SentAt)
-            .Select(r => new StreamRecord(StreamVerdicts.Judge(r, expected), kills.Any(k => k > r.SentAt && k < r.EndedAt), r))
+        var streams = readings.OrderBy(r => r.Reading.SentAt)
+            .Select(r => new StreamRecord(StreamVerdicts.Judge(r.Reading, StreamVerdicts.SimAnswer(r.Tokens)), r.Tokens,
+                kills.Any(k => k > r.Reading.SentAt && k < r.Reading.EndedAt), r.Reading))
             .ToList();
-        var text = $"{Clients} clients, each sending a streamed `POST /v1/chat/completions` as soon as its last one ended; sim `--http10 --tokens {Tokens} " +
-            $"--token-delay-ms {TokenDelayMs}` (a whole stream takes about {Tokens * TokenDelayMs / 1000.0:0.#} s); a SIGKILL {KillAfterMin.TotalSeconds:0.#}–{KillAfterMax.TotalSeconds:0.#} s " +
+        var text = $"{Clients} clients, each sending a streamed `POST /v1/chat/completions` with max_tokens {MinTokens}–{MaxTokens} as soon as its last one ended; " +
+            $"sim `--http10 --tokens {MaxTokens} --token-delay-ms {TokenDelayMs} --keepalive-comments {KeepaliveComments}` (a whole stream takes " +
+            $"{(KeepaliveComments + MinTokens) * TokenDelayMs / 1000.0:0.#}–{(KeepaliveComments + MaxTokens) * TokenDelayMs / 1000.0:0.#} s, its first {KeepaliveComments * TokenDelayMs} ms keepalive comments); a SIGKILL {KillAfterMin.TotalSeconds:0.#}–{KillAfterMax.TotalSeconds:0.#} s " +
             $"(evenly drawn, fixed seed) after each server was called Running, for {settings.StreamIntegrityDuration.TotalSeconds:0} s; " +
             $"`Proxy:MaxConcurrentRequests` 4 (shipped), so two clients wait in the front door's queue at any time; `Restart:InitialDelay` 200 ms, `ResetAfter` 1 s";
-        return new StreamIntegrityResult(text, Clients, Tokens, killPhase, kills, streams, spliced, cut);
+        return new StreamIntegrityResult(text, Clients, MinTokens, MaxTokens, killPhase, kills, streams, sentAgain, spliced, cut);
     }
 
-    private static async Task StreamUntilAsync(HttpClient door, List<StreamReading> readings, CancellationToken stop)
+    private static async Task StreamUntilAsync(HttpClient door, Random tokens, List<(int, StreamReading)> readings, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
-            var reading = await StreamingChat.ReadAsync(door, StreamBound);
+            var asked = tokens.Next(MinTokens, MaxTokens + 1);
+            var reading = await StreamingChat.ReadAsync(door, StreamBound, asked);
             lock (readings)
-                readings.Add(reading);
+                readings.Add((asked, reading));
             // A client told of an error pauses before it asks again, as a retrying client would, rather than spin.
             if (reading.BrokenBody is not null || !reading.IsSuccessStatus)
                 await Task.Delay(RetryPause, CancellationToken.None);
         }
     }
 
-    private static int Completed(List<StreamReading> readings)
+    private static int Completed(List<(int, StreamReading)> readings)
     {
         lock (readings)
             return readings.Count;

@@ -14,7 +14,8 @@ internal sealed record ZombieRun(string Kind, string Settings, double? BoundMs, 
 /// <param name="SpawnMs">The replacement's spawn.</param>
 /// <param name="RunningMs">The replacement called Running.</param>
 /// <param name="WaitingClient">Busy only: how the client that was waiting on the zombie ended.</param>
-internal sealed record ZombieSample(double? TracebackMs, double FoundMs, double SpawnMs, double RunningMs, WaitingClient? WaitingClient);
+/// <param name="Answered">Completions the bench had answered before the thread died: one more than it takes when the sim did not count the readiness probe.</param>
+internal sealed record ZombieSample(double? TracebackMs, double FoundMs, double SpawnMs, double RunningMs, WaitingClient? WaitingClient, int Answered);
 
 /// <param name="Whole">It got its whole answer (every token, finish_reason, [DONE], a clean end).</param>
 /// <param name="WaitMs">From sending its request to the end of its answer.</param>

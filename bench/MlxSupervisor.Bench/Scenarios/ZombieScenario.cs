@@ -39,13 +39,19 @@ internal sealed class ZombieScenario(BenchPaths paths, BenchSettings settings)
 
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a completion may go without an answer before the thread counts as dead (a live one answers in ms).</summary>
+    private static readonly TimeSpan QuietWait = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long after a completion its traceback may take to reach the daemon's log before the thread counts as alive.</summary>
+    private static readonly TimeSpan LoudWait = TimeSpan.FromSeconds(2);
+
     public async Task<ZombieResult> RunAsync() => new([await RunAsync(Loud), await RunAsync(QuietIdle), await RunAsync(Busy)]);
 
     private async Task<ZombieRun> RunAsync(string kind)
     {
-        // Every server's first completion is the daemon's readiness probe. A busy zombie's replacement answers the client
-        // that waited on it as its second, so a busy server lives one completion longer, and the first one, which had no
-        // such client, is sent a filler.
+        // A server's first completions are the daemon's readiness probe (if it counts: see OneAsync) and, for a busy
+        // zombie's replacement, the client that waited on it; so a busy server lives one completion longer, and each round
+        // begins with its thread alive.
         var diesAfter = kind == Busy ? 3 : 2;
         string[] sim = ["--http10", "--tokens", Tokens.ToString(System.Globalization.CultureInfo.InvariantCulture), "--generation-dies-after", diesAfter.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         var config = new DaemonConfig
@@ -69,7 +75,7 @@ internal sealed class ZombieScenario(BenchPaths paths, BenchSettings settings)
             for (var i = 0; i < settings.ZombieRepeats; i++)
             {
                 var delay = kind == QuietIdle ? QuietPhase * _jitter.NextDouble() : TimeSpan.Zero;
-                (var sample, pid, from) = await OneAsync(daemon, direct, door, kind, pid, from, delay, fillers: kind == Busy && i == 0 ? 1 : 0);
+                (var sample, pid, from) = await OneAsync(daemon, direct, door, kind, pid, from, delay);
                 samples.Add(sample);
                 Console.WriteLine($"  zombie, {kind} {i + 1}/{settings.ZombieRepeats}: found {sample.FoundMs:0} ms, replacement spawned {sample.SpawnMs:0} ms, Running {sample.RunningMs:0} ms" +
                     (sample.WaitingClient is { } w ? $"; the waiting client {(w.Whole ? "got its whole answer" : $"did not get its whole answer: {w.Outcome}")} after {w.WaitMs:0} ms" : ""));
@@ -90,10 +96,9 @@ internal sealed class ZombieScenario(BenchPaths paths, BenchSettings settings)
     /// <param name="direct">A client of the server's own port, for the completions that make it a zombie.</param>
     /// <param name="door">A client of the front door, for the busy zombie's waiting client.</param>
     /// <param name="delay">How long after "stable" the zombie comes.</param>
-    /// <param name="fillers">Completions to send before the one after which the thread dies.</param>
-    /// <returns>The figures, and the replacement's pid and its Running line's index, for the next round.</returns>
+    /// <returns>The figures, and the replacement's pid and its spawn line's index, for the next round.</returns>
     private static async Task<(ZombieSample Sample, int Pid, int From)> OneAsync(DaemonUnderTest daemon, HttpClient direct, HttpClient door, string kind, int pid, int from,
-        TimeSpan delay, int fillers)
+        TimeSpan delay)
     {
         var (_, running) = await daemon.Log.WaitForAsync(l => DaemonLines.IsRunning(l, pid), from, Within, $"calling pid {pid} Running");
         // Stable first, so the zombie's end is one failure after a success and the backoff is back at InitialDelay.
@@ -101,17 +106,43 @@ internal sealed class ZombieScenario(BenchPaths paths, BenchSettings settings)
         await Task.Delay(delay);
         var mark = daemon.Log.Count;
 
-        for (var i = 0; i < fillers; i++)
-            await StreamingChat.ReadAsync(direct, Within);
-        var last = await StreamingChat.ReadAsync(direct, Within);
-        if (StreamVerdicts.Judge(last, StreamVerdicts.SimAnswer(Tokens)) != StreamVerdict.Whole)
-            throw new InvalidOperationException($"The completion before the generation thread dies was not answered whole: {last}");
-        var zombieAt = last.DoneAt!.Value;
-        var waiting = kind == Busy ? StreamingChat.ReadAsync(door, Within) : null;
+        // Whether the readiness probe counts as one of the thread's completions is a race in the sim (the probe hangs up
+        // after its first data event, maybe before the sim has written [DONE]); so completions go on until the thread
+        // is seen to have died, and the zombie dates from the last one answered.
+        var zombieAt = (await WholeAsync(direct)).DoneAt!.Value;
+        var answered = 1;
+        Task<StreamReading>? waiting = null;
+        LogLine? traceback = null;
+        switch (kind)
+        {
+            case Loud:
+                while ((traceback = await FindWithinAsync(daemon, l => DaemonLines.IsTraceback(l, pid), mark, LoudWait)) is null)
+                {
+                    zombieAt = (await WholeAsync(direct)).DoneAt!.Value;
+                    answered++;
+                }
+                break;
+            case QuietIdle:
+                // A live thread answers the sim's four tokens in a few ms; a dead one sends nothing, not even headers.
+                while (await StreamingChat.ReadAsync(direct, QuietWait) is { NoEnd: false } alive)
+                {
+                    zombieAt = Whole(alive).DoneAt!.Value;
+                    answered++;
+                }
+                break;
+            default:
+                // Through the front door: the client the zombie makes wait, unless the thread was still alive and answers it.
+                while (true)
+                {
+                    waiting = StreamingChat.ReadAsync(door, Within);
+                    if (await Task.WhenAny(waiting, Task.Delay(QuietWait)) != waiting || daemon.Log.Find(DaemonLines.IsWedged, mark) is not null)
+                        break;
+                    zombieAt = Whole(await waiting).DoneAt!.Value;
+                    answered++;
+                }
+                break;
+        }
 
-        double? traceback = null;
-        if (kind == Loud)
-            traceback = Ms(zombieAt, (await daemon.Log.WaitForAsync(l => DaemonLines.IsTraceback(l, pid), mark, Within, "with the traceback")).Line);
         var (found, _) = kind == Busy
             ? await daemon.Log.WaitForAsync(DaemonLines.IsWedged, mark, Within, "from the stall watchdog")
             : await daemon.Log.WaitForAsync(l => DaemonLines.IsDeclaredDead(l, pid), mark, Within, $"declaring pid {pid} dead");
@@ -126,7 +157,29 @@ internal sealed class ZombieScenario(BenchPaths paths, BenchSettings settings)
             client = new WaitingClient(StreamVerdicts.Judge(answer, StreamVerdicts.SimAnswer(Tokens)) == StreamVerdict.Whole,
                 (answer.EndedAt - answer.SentAt).TotalMilliseconds, Ms(up.At, answer.EndedAt), answer.ToString());
         }
-        return (new ZombieSample(traceback, Ms(zombieAt, found), Ms(zombieAt, spawn), Ms(zombieAt, up), client), next, spawnIndex);
+        var tracebackMs = traceback is null ? (double?)null : Ms(zombieAt, traceback);
+        return (new ZombieSample(tracebackMs, Ms(zombieAt, found), Ms(zombieAt, spawn), Ms(zombieAt, up), client, answered), next, spawnIndex);
+    }
+
+    private static async Task<StreamReading> WholeAsync(HttpClient client) => Whole(await StreamingChat.ReadAsync(client, Within));
+
+    private static StreamReading Whole(StreamReading answer) =>
+        StreamVerdicts.Judge(answer, StreamVerdicts.SimAnswer(Tokens)) == StreamVerdict.Whole
+            ? answer
+            : throw new InvalidOperationException($"A completion sent while the generation thread still lived was not answered whole: {answer}");
+
+    /// <returns>The first matching line from <paramref name="from"/> on, or null if none came within <paramref name="within"/>.</returns>
+    private static async Task<LogLine?> FindWithinAsync(DaemonUnderTest daemon, Func<LogLine, bool> match, int from, TimeSpan within)
+    {
+        var deadline = DateTimeOffset.UtcNow + within;
+        while (true)
+        {
+            if (daemon.Log.Find(match, from) is { } line)
+                return line;
+            if (DateTimeOffset.UtcNow > deadline)
+                return null;
+            await Task.Delay(5);
+        }
     }
 
     private static double Ms(DateTimeOffset from, LogLine to) => (to.At - from).TotalMilliseconds;

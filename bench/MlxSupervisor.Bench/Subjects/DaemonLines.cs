@@ -28,6 +28,9 @@ internal static partial class DaemonLines
     /// <summary>The stall watchdog's restart (Proxy:StallTimeout).</summary>
     public static bool IsWedged(LogLine line) => line.Message.StartsWith("The server is wedged: ", StringComparison.Ordinal);
 
+    /// <summary>The front door's line (at Debug) for a request whose server failed before answering it: it is sent again.</summary>
+    public static bool IsSentAgain(LogLine line) => line.Message.Contains("sending it again once the server is back", StringComparison.Ordinal);
+
     /// <summary>The front door's line for a stream whose server died before any content reached the client.</summary>
     public static bool IsSpliced(LogLine line) => line.Message.Contains("before any content reached the client; its stream goes on", StringComparison.Ordinal);
 

@@ -58,10 +58,10 @@ public sealed class BenchmarkReportSpecs
     }
 
     private static StreamIntegrityResult Streams(params StreamVerdict[] verdicts) =>
-        new("settings", 6, 3, 10, [At.AddSeconds(5)],
-            verdicts.Select(v => new StreamRecord(v, CrossedKill: v != StreamVerdict.Whole,
+        new("settings", 6, 8, 24, 10, [At.AddSeconds(5)],
+            verdicts.Select(v => new StreamRecord(v, 8, CrossedKill: v != StreamVerdict.Whole,
                 new StreamReading(At, At.AddSeconds(1), 200, At, "tok1", v == StreamVerdict.Whole, null, null, 0, null, NoEnd: false))).ToList(),
-            Spliced: 0, Cut: 1);
+            SentAgain: 0, Spliced: 0, Cut: 1);
 
     private static BenchResults Results(StreamIntegrityResult? streams, IReadOnlyList<string> only) =>
         new(BenchSettings.SmokeRun, "dotnet run", new MachineInfo("2", "cpu", "1 GiB", "os", ".NET", "4.2.5", "abc1234", At), new LoadLog(), TimeSpan.FromMinutes(1),
