@@ -211,7 +211,7 @@ internal static partial class BenchmarkReport
         md.AppendLine("## 9. Streams under kill -9").AppendLine();
         if (r is null)
         {
-            Pending(md, "a front door (issue 4: no `Proxy` section in its appsettings.json)");
+            Pending(md, "front door (issue 4: no `Proxy` section in its appsettings.json)");
             return;
         }
         var total = r.Streams.Count;
@@ -251,7 +251,7 @@ internal static partial class BenchmarkReport
             Against issue 12's target in this run: {Invariant(truncated)} truncated but clean ({Met(truncated == 0)}); every stream whole or
             an error its client saw: {Invariant(whole + error)} of {Invariant(total)} ({Met(whole + error == total)}). A stream in flight at a kill
             that still ended whole was waiting in the front door's queue, or had had no content from the killed server: the
-            front door sent requests again to a replacement {Invariant(r.SentAgain)} times and spliced {Invariant(r.Spliced)} streams (headers
+            front door sent requests again to a replacement {Times(r.SentAgain)} and spliced {Invariant(r.Spliced)} streams (headers
             and comments sent, no data) onto a replacement's answer; it logged {Invariant(r.Cut)} answers cut after content had gone
             out, whose clients it tells with an error event and a cut connection.
 
@@ -267,12 +267,12 @@ internal static partial class BenchmarkReport
     }
 
     private static void Pending(StringBuilder md, string what) =>
-        md.AppendLine($"**Pending.** The daemon measured here has no {what}; the harness measures it as soon as it does.").AppendLine();
+        md.AppendLine($"**Pending.** Not measured in this run: the daemon measured had no {what}, or the run came before this scenario.").AppendLine();
 
     private static string ReadinessHeadline(ReadinessResult? r)
     {
         if (r is null)
-            return "pending: no readiness in the daemon measured";
+            return "pending: not measured in this run";
         return string.Join(" / ", r.Runs.Select(run =>
         {
             var s = Summary.Of(run.Restarts.Select(x => x.ListeningToRunningMs));
@@ -283,7 +283,7 @@ internal static partial class BenchmarkReport
     private static string ZombiesHeadline(ZombieResult? r)
     {
         if (r is null)
-            return "pending: no generation probes in the daemon measured";
+            return "pending: not measured in this run";
         var text = string.Join(" / ", r.Runs.Select(run =>
         {
             var s = Summary.Of(run.Samples.Select(x => x.RunningMs));
@@ -296,10 +296,12 @@ internal static partial class BenchmarkReport
     private static string StreamIntegrityHeadline(StreamIntegrityResult? r)
     {
         if (r is null)
-            return "pending: no front door in the daemon measured";
+            return "pending: not measured in this run";
         return $"{Invariant(r.Count(StreamVerdict.Whole))} / {Invariant(r.Count(StreamVerdict.ErrorSeen))} / **{Invariant(r.Count(StreamVerdict.TruncatedClean))}** of {Invariant(r.Streams.Count)} streams " +
             $"({Invariant(r.Clients)} clients, SIGKILLs: {Invariant(r.Kills.Count)}){(r.Count(StreamVerdict.NoEnd) is > 0 and var n ? $"; {Invariant(n)} with no end" : "")}";
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Times(int value) => value == 1 ? "once" : $"{Invariant(value)} times";
 }
