@@ -14,9 +14,11 @@ const string SmokeCommand = FullCommand + " -- --smoke";
 if (args.Contains("--help"))
 {
     Console.WriteLine($"""
-        usage: {FullCommand} [-- [--smoke] [--out DIR] [--daemon-bin DIR] [--report-from FILE]]
-          (no option)  the full run: about 10 minutes; writes docs/benchmarks.md and docs/*.png
-          --smoke      1 repeat and tiny counts, under a minute; writes to bench/out/smoke/ (git-ignored)
+        usage: {FullCommand} [-- [--smoke] [--only NAMES] [--out DIR] [--daemon-bin DIR] [--report-from FILE]]
+          (no option)  the full run: about 12 minutes; writes docs/benchmarks.md and docs/*.png
+          --smoke      1 repeat and tiny counts, under a minute and a half; writes to bench/out/smoke/ (git-ignored)
+          --only NAMES measure only these scenarios (comma-separated: {string.Join(",", ScenarioSelection.Known)});
+                       writes to bench/out/only/ (git-ignored), never over docs/
           --out DIR    write the report and the charts to DIR instead
           --daemon-bin DIR
                        measure another build: the folder holding its mlx-supervisor and mlx-sim-server
@@ -24,7 +26,7 @@ if (args.Contains("--help"))
                        measure nothing: draw the report and the charts again from a run's benchmarks.json
           --report-from FILE --remeasure-front-door
                        measure the front door again (e.g. after other builds swamped it) into that run's figures
-        needs supervisord (Debian: apt-get install -y supervisor)
+        needs supervisord (Debian: apt-get install -y supervisor) for the crash-recovery and hang scenarios
         """);
     return 0;
 }
@@ -55,13 +57,22 @@ if (Option("--report-from") is { } from)
 }
 
 var smoke = args.Contains("--smoke");
+var (selection, selectionError) = ScenarioSelection.Parse(Option("--only"));
+if (selection is null)
+{
+    Console.Error.WriteLine($"mlx-supervisor-bench: {selectionError}");
+    return 2;
+}
 var settings = smoke ? BenchSettings.SmokeRun : BenchSettings.Full;
 var paths = BenchPaths.Discover(Option("--daemon-bin"));
+// Only a full run of every scenario writes docs/: a partial report must never stand in for the whole one.
 var outDirectory = Option("--out") is { } outOption
     ? Path.GetFullPath(outOption)
-    : smoke ? Path.Combine(paths.RepoRoot, "bench", "out", "smoke") : Path.Combine(paths.RepoRoot, "docs");
+    : smoke ? Path.Combine(paths.RepoRoot, "bench", "out", "smoke")
+    : !selection.IsAll ? Path.Combine(paths.RepoRoot, "bench", "out", "only")
+    : Path.Combine(paths.RepoRoot, "docs");
 
-if (paths.Supervisord is null)
+if (paths.Supervisord is null && (selection.Includes(ScenarioSelection.Recovery) || selection.Includes(ScenarioSelection.Hang)))
 {
     Console.Error.WriteLine("mlx-supervisor-bench: supervisord is not installed; it is measured side by side with the daemon (Debian: apt-get install -y supervisor)");
     return 2;
@@ -75,7 +86,7 @@ if (!File.Exists(paths.Daemon) || !File.Exists(paths.SimServer))
 var clock = Stopwatch.StartNew();
 var machine = MachineInfo.Read(paths.RepoRoot, paths.Supervisord);
 var load = new LoadLog();
-Console.WriteLine($"mlx-supervisor-bench ({(smoke ? "smoke" : "full")} run) on {machine.Cores} cores, {machine.CpuModel}; output to {outDirectory}");
+Console.WriteLine($"mlx-supervisor-bench ({(smoke ? "smoke" : "full")} run{(selection.IsAll ? "" : $" of {string.Join(", ", selection.Names)}")}) on {machine.Cores} cores, {machine.CpuModel}; output to {outDirectory}");
 
 async Task<T> Scenario<T>(string name, Func<Task<T>> run)
 {
@@ -88,21 +99,34 @@ async Task<T> Scenario<T>(string name, Func<Task<T>> run)
     return result;
 }
 
-var recovery = new CrashRecoveryScenario(paths, settings);
-var daemonRecovery = await Scenario("crash recovery, mlx-supervisor", recovery.RunDaemonAsync);
-var supervisordRecovery = await Scenario("crash recovery, supervisord", recovery.RunSupervisordAsync);
-var hang = await Scenario("hang detection", new HangDetectionScenario(paths, settings).RunAsync);
-var schedule = await Scenario("schedule fidelity", new ScheduleFidelityScenario(paths, settings).RunAsync);
-var footprint = await Scenario("footprint", new FootprintScenario(paths, settings).RunAsync);
-var flood = await Scenario("log throughput", new LogThroughputScenario(paths, settings).RunAsync);
-var frontDoor = FrontDoorScenario.Available(paths)
-    ? await Scenario("front door", new FrontDoorScenario(paths, settings).RunAsync)
-    : null;
-if (frontDoor is null)
-    Console.WriteLine("== front door: not in this build of the daemon (no Proxy section in its appsettings.json); reported as pending");
+// A scenario not selected, or needing what the daemon measured does not ship (its settings key), is null: the report says so.
+async Task<T?> Selected<T>(string key, string name, Func<Task<T>> run, string? needs = null) where T : class
+{
+    if (!selection.Includes(key))
+        return null;
+    if (needs is not null && !paths.Ships(needs))
+    {
+        Console.WriteLine($"== {name}: not in this build of the daemon (no {needs} in its appsettings.json); reported as pending");
+        return null;
+    }
+    return await Scenario(name, run);
+}
 
-var results = new BenchResults(settings, smoke ? SmokeCommand : FullCommand, machine, load, clock.Elapsed,
-    daemonRecovery, supervisordRecovery, hang, schedule, footprint, flood, frontDoor);
+var recovery = new CrashRecoveryScenario(paths, settings);
+var daemonRecovery = await Selected(ScenarioSelection.Recovery, "crash recovery, mlx-supervisor", recovery.RunDaemonAsync);
+var supervisordRecovery = await Selected(ScenarioSelection.Recovery, "crash recovery, supervisord", recovery.RunSupervisordAsync);
+var hang = await Selected(ScenarioSelection.Hang, "hang detection", new HangDetectionScenario(paths, settings).RunAsync);
+var schedule = await Selected(ScenarioSelection.Schedule, "schedule fidelity", new ScheduleFidelityScenario(paths, settings).RunAsync);
+var footprint = await Selected(ScenarioSelection.Footprint, "footprint", new FootprintScenario(paths, settings).RunAsync);
+var flood = await Selected(ScenarioSelection.Flood, "log throughput", new LogThroughputScenario(paths, settings).RunAsync);
+var frontDoor = await Selected(ScenarioSelection.FrontDoor, "front door", new FrontDoorScenario(paths, settings).RunAsync, needs: "Proxy");
+var readiness = await Selected(ScenarioSelection.Readiness, "port open to Running", new ReadinessScenario(paths, settings).RunAsync, needs: "Readiness");
+var zombies = await Selected(ScenarioSelection.Zombies, "zombie to replacement", new ZombieScenario(paths, settings).RunAsync, needs: "FatalOutput");
+var integrity = await Selected(ScenarioSelection.StreamIntegrity, "streams under kill -9", new StreamIntegrityScenario(paths, settings).RunAsync, needs: "Proxy");
+
+var results = new BenchResults(settings, Command(), machine, load, clock.Elapsed,
+    daemonRecovery, supervisordRecovery, hang, schedule, footprint, flood, frontDoor,
+    Readiness: readiness, Zombies: zombies, StreamIntegrity: integrity, Only: selection.IsAll ? null : selection.Names);
 
 await WriteReportAsync(results, outDirectory);
 Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:0} s");
@@ -112,11 +136,19 @@ static async Task WriteReportAsync(BenchResults results, string directory)
 {
     Directory.CreateDirectory(directory);
     await ResultsFile.WriteAsync(results, Path.Combine(directory, ResultsFile.FileName));
-    CrashLoopTimelineChart.Save(results.Schedule, Path.Combine(directory, CrashLoopTimelineChart.FileName));
-    RecoveryTimesChart.Save(results.DaemonRecovery, results.SupervisordRecovery, Path.Combine(directory, RecoveryTimesChart.FileName));
+    if (results.Schedule is { } schedule)
+        CrashLoopTimelineChart.Save(schedule, Path.Combine(directory, CrashLoopTimelineChart.FileName));
+    if (results is { DaemonRecovery: { } daemon, SupervisordRecovery: { } supervisord })
+        RecoveryTimesChart.Save(daemon, supervisord, Path.Combine(directory, RecoveryTimesChart.FileName));
     var report = Path.Combine(directory, "benchmarks.md");
     await File.WriteAllTextAsync(report, BenchmarkReport.Render(results));
     Console.WriteLine($"wrote {report}, {ResultsFile.FileName} and the charts");
+}
+
+string Command()
+{
+    var command = smoke ? SmokeCommand : FullCommand;
+    return selection.IsAll ? command : $"{command}{(smoke ? "" : " --")} --only {string.Join(',', selection.Names)}";
 }
 
 string? Option(string name)

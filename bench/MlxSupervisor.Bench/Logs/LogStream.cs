@@ -45,6 +45,20 @@ internal sealed class LogStream(LogFormat format, Func<string, bool>? countOnly 
             return [.. _lines];
     }
 
+    /// <summary>The first line at or after <paramref name="from"/> that <paramref name="match"/> accepts, if one has arrived.</summary>
+    public LogLine? Find(Func<LogLine, bool> match, int from)
+    {
+        lock (_lines)
+        {
+            for (var i = from; i < _lines.Count; i++)
+            {
+                if (match(_lines[i]))
+                    return _lines[i];
+            }
+        }
+        return null;
+    }
+
     /// <summary>Waits for the first line at or after <paramref name="from"/> that <paramref name="match"/> accepts.</summary>
     /// <returns>The line and its index.</returns>
     public async Task<(LogLine Line, int Index)> WaitForAsync(Func<LogLine, bool> match, int from, TimeSpan within, string what)

@@ -8,10 +8,8 @@ namespace MlxSupervisor.Bench.Report;
 
 internal static partial class BenchmarkReport
 {
-    private static void CrashRecovery(StringBuilder md, BenchResults r)
+    private static void CrashRecovery(StringBuilder md, RecoveryResult d, RecoveryResult s)
     {
-        var d = r.DaemonRecovery;
-        var s = r.SupervisordRecovery;
         md.AppendLine($"""
             ## 1. Crash recovery
 
@@ -119,7 +117,7 @@ internal static partial class BenchmarkReport
         md.AppendLine($"![Crash-loop timeline]({CrashLoopTimelineChart.FileName})").AppendLine();
     }
 
-    private static void Footprint(StringBuilder md, BenchResults r)
+    private static void Footprint(StringBuilder md, BenchResults r, IReadOnlyList<FootprintResult> footprint)
     {
         md.AppendLine($"""
             ## 4. Footprint
@@ -132,7 +130,7 @@ internal static partial class BenchmarkReport
 
             """);
         var table = new MarkdownTable("Supervisor", "Condition", "RSS median", "RSS max", "CPU, % of a core", "Threads");
-        foreach (var f in r.Footprint)
+        foreach (var f in footprint)
             table.Row(f.Supervisor, f.Condition, $"{Number(f.RssMibMedian)} MiB", $"{Number(f.RssMibMax)} MiB", Number(f.CpuPercent, "0.00"), f.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (r.FrontDoor is { } door)
         {
@@ -140,7 +138,7 @@ internal static partial class BenchmarkReport
             table.Row(f.Supervisor, $"{f.Condition} ({Number(door.UnderLoadRequestsPerSecond, "0")} requests/s)", $"{Number(f.RssMibMedian)} MiB", $"{Number(f.RssMibMax)} MiB",
                 Number(f.CpuPercent, "0.00"), f.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
-        else
+        else if (Selected(r, ScenarioSelection.FrontDoor))
         {
             table.Row("mlx-supervisor", "steady front-door load", "pending", "pending", "pending", "–");
         }

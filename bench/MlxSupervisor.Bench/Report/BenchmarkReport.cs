@@ -15,11 +15,16 @@ internal static partial class BenchmarkReport
         md.AppendLine("<!-- Written by bench/MlxSupervisor.Bench; edit the harness, not this file. -->").AppendLine();
         if (r.Settings.Smoke)
             md.AppendLine("> **Smoke run**: 1 repeat and tiny counts, to show the harness works. These figures mean nothing.").AppendLine();
+        if (r.Only is { } only)
+            md.AppendLine($"> **Partial run** of {string.Join(", ", only)} alone (`--only`): the other sections are not in this report.").AppendLine();
         md.AppendLine($"""
             How fast each supervisor brings a dead server back, how soon the daemon notices a hung one, whether its crash-loop
-            schedule is the one its settings promise, what it costs while idle, and how much server output it takes in. The
-            server is `mlx-sim-server`, the simulated MLX server built with the daemon; settings are scaled down to seconds.
-            Both supervisors are measured in the same run, one after the other, on the same machine.
+            schedule is the one its settings promise, what it costs while idle, and how much server output it takes in; then,
+            for the daemon alone, whether the server it calls Running can answer (issue 12): how soon after the port opens it
+            says so, how soon a server that has stopped generating is replaced, and whether a stream cut by the server's death
+            ever reaches a client as a whole answer. The server is `mlx-sim-server`, the simulated MLX server built with the
+            daemon; settings are scaled down to seconds. Both supervisors are measured in the same run, one after the other,
+            on the same machine.
 
             Reproduce with (about {Math.Ceiling(r.Duration.TotalMinutes):0} minutes; needs Debian's `supervisor` package):
 
@@ -31,56 +36,90 @@ internal static partial class BenchmarkReport
         Headline(md, r);
         Machine(md, r);
         Method(md);
-        CrashRecovery(md, r);
-        Hang(md, r.Hang);
-        Schedule(md, r.Schedule);
-        Footprint(md, r);
-        Flood(md, r.Flood);
-        FrontDoor(md, r.FrontDoor);
+        if (r is { DaemonRecovery: { } daemonRecovery, SupervisordRecovery: { } supervisordRecovery })
+            CrashRecovery(md, daemonRecovery, supervisordRecovery);
+        if (r.Hang is { } hang)
+            Hang(md, hang);
+        if (r.Schedule is { } schedule)
+            Schedule(md, schedule);
+        if (r.Footprint is { } footprint)
+            Footprint(md, r, footprint);
+        if (r.Flood is { } flood)
+            Flood(md, flood);
+        if (Selected(r, ScenarioSelection.FrontDoor))
+            FrontDoor(md, r.FrontDoor);
+        if (Selected(r, ScenarioSelection.Readiness))
+            Readiness(md, r.Readiness);
+        if (Selected(r, ScenarioSelection.Zombies))
+            Zombies(md, r.Zombies);
+        if (Selected(r, ScenarioSelection.StreamIntegrity))
+            StreamIntegrity(md, r.StreamIntegrity);
         return md.ToString();
     }
 
+    /// <summary>Whether the run set out to measure a scenario; one it did not measure (null) is then reported as pending.</summary>
+    private static bool Selected(BenchResults r, string scenario) => r.Only is null || r.Only.Contains(scenario);
+
     private static void Headline(StringBuilder md, BenchResults r)
     {
-        var d = r.DaemonRecovery.Samples;
-        var s = r.SupervisordRecovery.Samples;
-        var dSpawn = Summary.Of(d.Select(x => x.SpawnMs));
-        var dOwn = Summary.Of(d.Select(x => x.OverheadMs));
-        var sSpawn = Summary.Of(s.Select(x => x.SpawnMs));
-        var dHealthy = Summary.Of(d.Select(x => x.HealthyMs));
-        var sHealthy = Summary.Of(s.Select(x => x.HealthyMs));
-        var hang = Summary.Of(r.Hang.SpawnMs);
-        var idle = r.Footprint.FirstOrDefault(f => f.Supervisor == "mlx-supervisor");
-        var busy = r.Footprint.Skip(1).FirstOrDefault(f => f.Supervisor == "mlx-supervisor");
-        var sIdle = r.Footprint.FirstOrDefault(f => f.Supervisor == "supervisord");
-        var flood = FloodFigures.Of(r.Flood, LogThroughputScenario.AsInstalled);
-
         md.AppendLine("## Headline").AppendLine();
-        md.AppendLine(new MarkdownTable("", "mlx-supervisor", "supervisord", "mlx-supervisor ÷ supervisord")
-            .Row("Respawn after SIGKILL, median (p95)", $"{Ms(dSpawn.Median)} ({Ms(dSpawn.P95)}), of which {Ms(r.DaemonRecovery.Backoff.TotalMilliseconds)} is its configured backoff",
-                $"{Ms(sSpawn.Median)} ({Ms(sSpawn.P95)}), no backoff", Ratio(dSpawn.Median / sSpawn.Median))
-            .Row("Own overhead: respawn − configured backoff, median (p95)", $"{Ms(dOwn.Median)} ({Ms(dOwn.P95)})", $"{Ms(sSpawn.Median)} ({Ms(sSpawn.P95)})",
-                Ratio(dOwn.Median / sSpawn.Median))
-            .Row("/health answers 200 again after SIGKILL, median (p95)", $"{Ms(dHealthy.Median)} ({Ms(dHealthy.P95)})", $"{Ms(sHealthy.Median)} ({Ms(sHealthy.P95)})",
-                Ratio(dHealthy.Median / sHealthy.Median))
-            .Row("Hung server (SIGSTOP) replaced, median (max)", $"{S(hang.Median / 1000)} ({S(hang.Max / 1000)}); issue's bound {S(r.Hang.IssueBoundMs / 1000)}",
-                r.Hang.SupervisordRestarted switch
+        var table = new MarkdownTable("", "mlx-supervisor", "supervisord", "mlx-supervisor ÷ supervisord");
+        if (r is { DaemonRecovery.Samples: { } d, SupervisordRecovery.Samples: { } s })
+        {
+            var dSpawn = Summary.Of(d.Select(x => x.SpawnMs));
+            var dOwn = Summary.Of(d.Select(x => x.OverheadMs));
+            var sSpawn = Summary.Of(s.Select(x => x.SpawnMs));
+            var dHealthy = Summary.Of(d.Select(x => x.HealthyMs));
+            var sHealthy = Summary.Of(s.Select(x => x.HealthyMs));
+            table.Row("Respawn after SIGKILL, median (p95)", $"{Ms(dSpawn.Median)} ({Ms(dSpawn.P95)}), of which {Ms(r.DaemonRecovery.Backoff.TotalMilliseconds)} is its configured backoff",
+                    $"{Ms(sSpawn.Median)} ({Ms(sSpawn.P95)}), no backoff", Ratio(dSpawn.Median / sSpawn.Median))
+                .Row("Own overhead: respawn − configured backoff, median (p95)", $"{Ms(dOwn.Median)} ({Ms(dOwn.P95)})", $"{Ms(sSpawn.Median)} ({Ms(sSpawn.P95)})",
+                    Ratio(dOwn.Median / sSpawn.Median))
+                .Row("/health answers 200 again after SIGKILL, median (p95)", $"{Ms(dHealthy.Median)} ({Ms(dHealthy.P95)})", $"{Ms(sHealthy.Median)} ({Ms(sHealthy.P95)})",
+                    Ratio(dHealthy.Median / sHealthy.Median));
+        }
+        if (r.Hang is { } h)
+        {
+            var hang = Summary.Of(h.SpawnMs);
+            table.Row("Hung server (SIGSTOP) replaced, median (max)", $"{S(hang.Median / 1000)} ({S(hang.Max / 1000)}); issue's bound {S(h.IssueBoundMs / 1000)}",
+                h.SupervisordRestarted switch
                 {
-                    false => $"never: not restarted in {S(r.Hang.SupervisordWatchedMs / 1000)} (no health check)",
+                    false => $"never: not restarted in {S(h.SupervisordWatchedMs / 1000)} (no health check)",
                     true => "restarted",
                     null => "not measured",
-                }, "–")
-            .Row("Crash-loop schedule: deviation from the promise, largest (median)",
-                $"{SignedMs(r.Schedule.WorstStep?.DeviationMs)} ({SignedMs(Percentiles.Median(r.Schedule.Steps.Where(x => x.DeviationMs is not null).Select(x => x.DeviationMs!.Value).ToList()))}) over {r.Schedule.Steps.Count} spawns",
-                "– (no backoff schedule to keep)", "–")
-            .Row("Idle, resident memory / CPU", idle is null ? "–" : $"{Number(idle.RssMibMedian)} MiB / {Number(idle.CpuPercent, "0.00")} % of a core (probe every 10 s)",
-                sIdle is null ? "–" : $"{Number(sIdle.RssMibMedian)} MiB / {Number(sIdle.CpuPercent, "0.00")} % of a core",
-                idle is null || sIdle is null ? "–" : $"{Ratio(idle.RssMibMedian / sIdle.RssMibMedian)} memory")
-            .Row("10 probes/s, resident memory / CPU", busy is null ? "–" : $"{Number(busy.RssMibMedian)} MiB / {Number(busy.CpuPercent, "0.00")} % of a core", "–", "–")
-            .Row($"Server output, {Count(flood.Lines)} lines at once (as installed)", $"{Count((long)flood.DaemonLinesPerSecond)} lines/s taken in: {Ratio(flood.Ratio)} the drained pipe's print time (goal ≤ 3×); {Count(flood.Lost)} of {Count((long)flood.Lines * flood.Runs)} lines lost over {flood.Runs} runs (goal: none)",
-                "–", "–")
-            .Row("Front door: added latency at p99, 1 / 4 clients; throughput at 4", FrontDoorHeadline(r.FrontDoor), "– (no front door)", "–")
-            .ToString());
+                }, "–");
+        }
+        if (r.Schedule is { } schedule)
+        {
+            table.Row("Crash-loop schedule: deviation from the promise, largest (median)",
+                $"{SignedMs(schedule.WorstStep?.DeviationMs)} ({SignedMs(Percentiles.Median(schedule.Steps.Where(x => x.DeviationMs is not null).Select(x => x.DeviationMs!.Value).ToList()))}) over {schedule.Steps.Count} spawns",
+                "– (no backoff schedule to keep)", "–");
+        }
+        if (r.Footprint is { } footprint)
+        {
+            var idle = footprint.FirstOrDefault(f => f.Supervisor == "mlx-supervisor");
+            var busy = footprint.Skip(1).FirstOrDefault(f => f.Supervisor == "mlx-supervisor");
+            var sIdle = footprint.FirstOrDefault(f => f.Supervisor == "supervisord");
+            table.Row("Idle, resident memory / CPU", idle is null ? "–" : $"{Number(idle.RssMibMedian)} MiB / {Number(idle.CpuPercent, "0.00")} % of a core (probe every 10 s)",
+                    sIdle is null ? "–" : $"{Number(sIdle.RssMibMedian)} MiB / {Number(sIdle.CpuPercent, "0.00")} % of a core",
+                    idle is null || sIdle is null ? "–" : $"{Ratio(idle.RssMibMedian / sIdle.RssMibMedian)} memory")
+                .Row("10 probes/s, resident memory / CPU", busy is null ? "–" : $"{Number(busy.RssMibMedian)} MiB / {Number(busy.CpuPercent, "0.00")} % of a core", "–", "–");
+        }
+        if (r.Flood is { } runs)
+        {
+            var flood = FloodFigures.Of(runs, LogThroughputScenario.AsInstalled);
+            table.Row($"Server output, {Count(flood.Lines)} lines at once (as installed)", $"{Count((long)flood.DaemonLinesPerSecond)} lines/s taken in: {Ratio(flood.Ratio)} the drained pipe's print time (goal ≤ 3×); {Count(flood.Lost)} of {Count((long)flood.Lines * flood.Runs)} lines lost over {flood.Runs} runs (goal: none)",
+                "–", "–");
+        }
+        if (Selected(r, ScenarioSelection.FrontDoor))
+            table.Row("Front door: added latency at p99, 1 / 4 clients; throughput at 4", FrontDoorHeadline(r.FrontDoor), "– (no front door)", "–");
+        if (Selected(r, ScenarioSelection.Readiness))
+            table.Row("Port open to Running, restarts, median (worst): Readiness Generation / Health", ReadinessHeadline(r.Readiness), "– (not measured: RUNNING `startsecs` after the spawn, whatever the server answers)", "–");
+        if (Selected(r, ScenarioSelection.Zombies))
+            table.Row("Zombie (generation thread dead, /health 200) to a replacement Running, median (worst): loud / quiet and idle / busy", ZombiesHeadline(r.Zombies), "– (not measured: it restarts only a server that exits, and a zombie does not)", "–");
+        if (Selected(r, ScenarioSelection.StreamIntegrity))
+            table.Row("Streams under kill -9: whole / error the client saw / truncated but clean (target 0)", StreamIntegrityHeadline(r.StreamIntegrity), "– (no front door)", "–");
+        md.AppendLine(table.ToString());
     }
 
     private static void Machine(StringBuilder md, BenchResults r)

@@ -5,7 +5,8 @@ namespace MlxSupervisor.Bench.Report;
 /// <summary>How the report writes numbers: invariant culture, units spelled out.</summary>
 internal static class Format
 {
-    public static string Ms(double ms) => double.IsNaN(ms) ? "–" : ms.ToString("0", CultureInfo.InvariantCulture) + " ms";
+    // A figure that rounds to zero is written 0, never "-0".
+    public static string Ms(double ms) => double.IsNaN(ms) ? "–" : (Math.Abs(ms) < 0.5 ? 0 : ms).ToString("0", CultureInfo.InvariantCulture) + " ms";
 
     public static string Ms(double? ms) => ms is { } v ? Ms(v) : "–";
 

@@ -21,13 +21,6 @@ internal sealed class FrontDoorScenario(BenchPaths paths, BenchSettings settings
     private const string StreamBody = """{"model":"sim","messages":[{"role":"user","content":"hi"}],"max_tokens":8,"stream":true}""";
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(30);
 
-    /// <summary>Whether the daemon under test has a front door: its shipped settings hold a Proxy section.</summary>
-    public static bool Available(BenchPaths paths)
-    {
-        var shipped = Path.Combine(paths.BinDirectory, "appsettings.json");
-        return File.Exists(shipped) && File.ReadAllText(shipped).Contains("\"Proxy\"", StringComparison.Ordinal);
-    }
-
     public async Task<FrontDoorResult> RunAsync()
     {
         var serverPort = FreePort.Next();

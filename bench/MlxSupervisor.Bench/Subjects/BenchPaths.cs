@@ -22,6 +22,16 @@ internal sealed class BenchPaths
     /// <summary>Null when supervisord is not installed.</summary>
     public string? Supervisord { get; }
 
+    /// <summary>
+    /// Whether the daemon under test ships a setting, by its key in the appsettings.json beside it: how the bench tells
+    /// an older build (<c>--daemon-bin</c>) that lacks a feature, whose scenario is then reported as pending.
+    /// </summary>
+    public bool Ships(string settingKey)
+    {
+        var shipped = Path.Combine(BinDirectory, "appsettings.json");
+        return File.Exists(shipped) && File.ReadAllText(shipped).Contains($"\"{settingKey}\"", StringComparison.Ordinal);
+    }
+
     /// <param name="daemonDirectory">Another build's output folder to measure (holding mlx-supervisor and mlx-sim-server), or null for the bench's own.</param>
     public static BenchPaths Discover(string? daemonDirectory = null)
     {

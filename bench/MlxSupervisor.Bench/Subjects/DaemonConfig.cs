@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace MlxSupervisor.Bench.Subjects;
 
@@ -35,6 +36,18 @@ internal sealed record DaemonConfig
 
     public TimeSpan GracePeriod { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Health:Readiness ("Generation" or "Health"), or null for the shipped default (Generation).</summary>
+    public string? Readiness { get; init; }
+
+    /// <summary>Health:Generation:Interval, the idle time before a generation probe, or null for the shipped 5 min.</summary>
+    public TimeSpan? GenerationInterval { get; init; }
+
+    /// <summary>Health:Generation:Timeout, or null for the shipped 30 s.</summary>
+    public TimeSpan? GenerationTimeout { get; init; }
+
+    /// <summary>Proxy:StallTimeout, or null for the shipped 2 min.</summary>
+    public TimeSpan? StallTimeout { get; init; }
+
     /// <summary>
     /// The front door's listen address (issue 4), or null to turn it off. On by default, as shipped, but on a free
     /// port: its default, 8080, may be held by other people's tests on this machine.
@@ -62,6 +75,10 @@ internal sealed record DaemonConfig
                     FailureThreshold = HealthFailureThreshold,
                     StartupTimeout = "00:00:30",
                     StartupProbeInterval = Span(StartupProbeInterval),
+                    Readiness,
+                    Generation = GenerationInterval is null && GenerationTimeout is null
+                        ? null
+                        : new { Interval = Span(GenerationInterval), Timeout = Span(GenerationTimeout) },
                 },
                 Restart = new { InitialDelay = Span(InitialDelay), MaxDelay = Span(MaxDelay), ResetAfter = Span(ResetAfter) },
                 CircuitBreaker = new
@@ -71,15 +88,23 @@ internal sealed record DaemonConfig
                     BreakDuration = Span(BreakDuration),
                 },
                 Shutdown = new { GracePeriod = Span(GracePeriod) },
-                Proxy = new { Enabled = ProxyListen is not null, Listen = ProxyListen?.ToString().TrimEnd('/') ?? "http://127.0.0.1:8080" },
+                Proxy = new
+                {
+                    Enabled = ProxyListen is not null,
+                    Listen = ProxyListen?.ToString().TrimEnd('/') ?? "http://127.0.0.1:8080",
+                    StallTimeout = Span(StallTimeout),
+                },
             },
             // An empty Listen turns the status endpoint off.
             Status = new { Listen = StatusListen?.ToString().TrimEnd('/') ?? "" },
         };
-        return JsonSerializer.Serialize(settings, new JsonSerializerOptions { WriteIndented = true });
+        // A setting left null is left out, so the shipped default applies, and a build from before the key (--daemon-bin) is not handed it.
+        return JsonSerializer.Serialize(settings, new JsonSerializerOptions { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull });
     }
 
     private static Uri FreeLoopback() => new($"http://127.0.0.1:{Processes.FreePort.Next().ToString(CultureInfo.InvariantCulture)}");
 
     private static string Span(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+
+    private static string? Span(TimeSpan? value) => value is { } v ? Span(v) : null;
 }
