@@ -24,6 +24,7 @@ internal sealed class CompletionsEndpoint(
         // In flight from arrival, before the body is even read, until the response is done or aborted.
         faults.OnArrival(tracker.Enter());
         var aborted = context.RequestAborted;
+        var taken = false;
         try
         {
             (var request, var error) = await CompletionRequest.ReadAsync(context.Request.Body, defaultModel, aborted);
@@ -42,6 +43,7 @@ internal sealed class CompletionsEndpoint(
                 return;
             }
 
+            taken = true;
             var prefix = kind == CompletionKind.Chat ? "chatcmpl-sim-" : "cmpl-sim-";
             var identity = new CompletionIdentity(kind, prefix + Interlocked.Increment(ref _requestNumber),
                 time.GetUtcNow().ToUnixTimeSeconds(), request.Model);
@@ -49,7 +51,6 @@ internal sealed class CompletionsEndpoint(
                 await StreamAsync(context, identity, request, aborted);
             else
                 await RespondAsync(context, identity, request, aborted);
-            thread.Completed();
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -57,6 +58,10 @@ internal sealed class CompletionsEndpoint(
         }
         finally
         {
+            // A request the thread took counts once it is over, whether its client stayed to the end or, as a
+            // one-token probe does, hung up after the first token: --generation-dies-after N counts every one.
+            if (taken)
+                thread.Completed();
             tracker.Exit();
         }
     }

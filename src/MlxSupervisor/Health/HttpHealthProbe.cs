@@ -29,6 +29,8 @@ public sealed class HttpHealthProbe(HttpClient client, TimeProvider time) : IHea
         }
     }
 
+    public Task<bool> IsListeningAsync(Uri url, CancellationToken cancellationToken) => Process.PortWaiter.IsListeningAsync(url, cancellationToken);
+
     internal static string Describe(HttpRequestException e) => e.InnerException switch
     {
         SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "connection refused",

@@ -4,4 +4,7 @@ namespace MlxSupervisor.Health;
 public interface IHealthProbe
 {
     Task<HealthProbeResult> ProbeAsync(Uri url, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Whether anything accepts connections on <paramref name="url"/>'s port yet: a connection attempt, no request.</summary>
+    Task<bool> IsListeningAsync(Uri url, CancellationToken cancellationToken);
 }

@@ -37,6 +37,8 @@ public sealed class SettingsReloadSpecs : IDisposable
             Interlocked.Increment(ref _probes);
             return inner.ProbeAsync(url, timeout, cancellationToken);
         }
+
+        public Task<bool> IsListeningAsync(Uri url, CancellationToken cancellationToken) => inner.IsListeningAsync(url, cancellationToken);
     }
 
     private static string UserSettings(int port, string interval, string timeout, string extra = "") => $$"""

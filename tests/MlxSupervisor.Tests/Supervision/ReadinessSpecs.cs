@@ -30,6 +30,28 @@ public sealed class ReadinessSpecs
     }
 
     [Fact(Timeout = Timeouts.UnitTestMs)]
+    public async Task A_port_that_opens_late_is_probed_within_25_ms_of_opening_not_on_the_ramp()
+    {
+        await using var h = new SupervisorHarness(o => o.Health.Readiness = ReadinessMode.Health);
+        h.Probe.PortOpen = false;
+        h.Run();
+
+        // 40 s of loading before the port opens: the port is looked at every 25 ms, and no probe goes out meanwhile.
+        for (var i = 1; i <= 1600; i++)
+        {
+            await h.Until(() => h.Probe.PortChecks >= i);
+            if (i == 1600)
+                h.Probe.PortOpen = true;
+            h.Time.Advance(TimeSpan.FromMilliseconds(25));
+        }
+        var running = await h.WaitFor(s => s.State == SupervisorState.Running);
+
+        h.Probe.StartedAt.Should().ContainSingle("the first probe, at once after the port opened, was answered");
+        (h.Probe.StartedAt[0] - h.Start).Should().Be(TimeSpan.FromMilliseconds(40_000));
+        (running.Since - h.Start).Should().Be(TimeSpan.FromMilliseconds(40_000));
+    }
+
+    [Fact(Timeout = Timeouts.UnitTestMs)]
     public async Task With_generation_readiness_a_server_that_answers_its_health_check_is_not_Running_until_its_first_token()
     {
         await using var h = new SupervisorHarness();

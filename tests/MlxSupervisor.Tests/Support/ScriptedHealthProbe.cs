@@ -16,6 +16,19 @@ public sealed class ScriptedHealthProbe(TimeProvider time) : IHealthProbe
 
     public int Probes => Volatile.Read(ref _probes);
 
+    /// <summary>Whether the server's port accepts connections; true by default, so probes go out at once.</summary>
+    public volatile bool PortOpen = true;
+
+    public int PortChecks => Volatile.Read(ref _portChecks);
+
+    private int _portChecks;
+
+    public Task<bool> IsListeningAsync(Uri url, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _portChecks);
+        return Task.FromResult(PortOpen);
+    }
+
     /// <summary>When each probe began, by the harness's clock.</summary>
     public IReadOnlyList<DateTimeOffset> StartedAt => [.. _startedAt];
 

@@ -221,6 +221,8 @@ public sealed class AdoptionSpecs : IAsyncLifetime
     {
         public Task<HealthProbeResult> ProbeAsync(Uri url, TimeSpan timeout, CancellationToken cancellationToken) =>
             current().ProbeAsync(url, timeout, cancellationToken);
+
+        public Task<bool> IsListeningAsync(Uri url, CancellationToken cancellationToken) => current().IsListeningAsync(url, cancellationToken);
     }
 
     /// <summary>The start was refused by the port check, which named the hand-started server; nothing was spawned or signalled.</summary>
