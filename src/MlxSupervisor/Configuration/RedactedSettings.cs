@@ -20,6 +20,28 @@ public static class RedactedSettings
     public static string Describe(SupervisorOptions options)
     {
         var json = JsonSerializer.SerializeToNode(options)!;
+        if (options.IsFleet)
+        {
+            // Each server as it runs: its own keys and its sections with the top-level defaults laid under them.
+            var servers = new JsonObject();
+            foreach (var server in options.Servers)
+            {
+                servers[server.Name] = new JsonObject
+                {
+                    ["Models"] = JsonSerializer.SerializeToNode(server.Models),
+                    ["Start"] = server.Start.ToString(),
+                    ["IdleTimeout"] = server.IdleTimeout?.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+                    ["MemoryEstimate"] = server.MemoryEstimateBytes is { } bytes ? ByteSize.Format(bytes) : null,
+                    ["MaxConcurrentRequests"] = server.MaxConcurrentRequests,
+                    ["Server"] = JsonSerializer.SerializeToNode(server.Options.Server),
+                    ["Health"] = JsonSerializer.SerializeToNode(server.Options.Health),
+                    ["Restart"] = JsonSerializer.SerializeToNode(server.Options.Restart),
+                };
+            }
+            json["Servers"] = servers;
+            // The top-level Server is not run by anyone in a fleet: it is only the shipped default.
+            json.AsObject().Remove("Server");
+        }
         Redact(json);
         return json.ToJsonString();
     }
