@@ -149,10 +149,11 @@ public sealed partial class FrontDoorServer : IHostedLifecycleService, IAsyncDis
             await ModelsList.WriteAsync(context.Response, _fleet.Units, context.RequestAborted);
             return;
         }
-        var model = RequestedModel.Names(context.Request) ? await RequestedModel.ReadAsync(context.Request, context.RequestAborted) : null;
+        var namesModel = RequestedModel.Names(context.Request);
+        var model = namesModel ? await RequestedModel.ReadAsync(context.Request, context.RequestAborted) : null;
         if (_router.Choose(model) is not { } unit || !routes.TryGetValue(unit.Name, out var route))
         {
-            await ModelNotFoundAsync(context, model);
+            await ModelNotFoundAsync(context, model, namesModel);
             return;
         }
         if (OnDemandStarts.NeedsStart(unit) || unit.Supervisor.HeldFor is not null)
@@ -186,12 +187,14 @@ public sealed partial class FrontDoorServer : IHostedLifecycleService, IAsyncDis
         }
     }
 
-    private Task ModelNotFoundAsync(HttpContext context, string? model)
+    private Task ModelNotFoundAsync(HttpContext context, string? model, bool namesModel)
     {
         var served = string.Join(", ", _router.Served());
-        var message = model is null
-            ? $"The request names no model, and there is no Fleet:DefaultServer. The models served are: {served}."
-            : $"The model '{model}' is not served here. The models served are: {served}.";
+        var message = !namesModel
+            ? $"{context.Request.Method} {context.Request.Path} names no model, so it goes to Fleet:DefaultServer, and there is none. The models served are: {served}."
+            : model is null
+                ? $"The request names no model, and there is no Fleet:DefaultServer. The models served are: {served}."
+                : $"The model '{model}' is not served here. The models served are: {served}.";
         return OpenAiError.WriteAsync(context.Response, StatusCodes.Status404NotFound, message, "invalid_request_error", "model_not_found",
             retryAfter: null, context.RequestAborted);
     }
