@@ -11,8 +11,10 @@ public sealed class SupervisorHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _running;
 
-    public SupervisorHarness(Action<SupervisorOptions>? configure = null, IServerActivity? activity = null)
+    /// <param name="time">The clock, when several harnesses share one (a fleet on fake time); a clock of its own otherwise.</param>
+    public SupervisorHarness(Action<SupervisorOptions>? configure = null, IServerActivity? activity = null, FakeTimeProvider? time = null)
     {
+        Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
         // Port 1 on loopback refuses at once, so the "wait until the port is free" step never waits.
         Options.Health.Url = "http://127.0.0.1:1/health";
         Options.Server.Command = "mlx_lm.server";
@@ -25,7 +27,7 @@ public sealed class SupervisorHarness : IAsyncDisposable
 
     public SupervisorOptions Options { get; } = new();
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; }
 
     public DateTimeOffset Start { get; private set; }
 
