@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
 using MlxSupervisor.Configuration;
 using MlxSupervisor.Fleet;
@@ -66,18 +65,11 @@ public sealed class StatusHarness : IAsyncDisposable
         Supervisor.Run();
     }
 
-    public async Task<StatusDocument> StatusAsync() =>
-        (await Http.GetFromJsonAsync<StatusDocument>("/status", StatusJson.Options))!;
+    public Task<StatusDocument> StatusAsync() => Http.StatusAsync();
 
-    public async Task<PrometheusText> MetricsAsync() => PrometheusText.Parse(await Http.GetStringAsync("/metrics"));
+    public Task<PrometheusText> MetricsAsync() => Http.MetricsAsync();
 
-    public async Task<HttpResponseMessage> PostAsync(string path, string? bearer)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path);
-        if (bearer is not null)
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
-        return await Http.SendAsync(request);
-    }
+    public Task<HttpResponseMessage> PostAsync(string path, string? bearer) => Http.ControlAsync(path, bearer);
 
     public async ValueTask DisposeAsync()
     {
