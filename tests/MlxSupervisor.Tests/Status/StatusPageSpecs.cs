@@ -103,15 +103,7 @@ public sealed class StatusPageSpecs
         h.Time.Advance(h.Options.Health.StartupProbeInterval);
         await h.WaitFor(x => x.State == SupervisorState.Running);
         var requests = f.Activity(ServerSettings.DefaultName);
-        requests.Admitted(TimeSpan.FromSeconds(2.6));
-        requests.Admitted(TimeSpan.Zero);
-        requests.ForwardStarted();
-        requests.ForwardStarted();
-        requests.EnterQueue();
-        requests.EnterServerWait();
-        for (var i = 0; i < 3; i++)
-            requests.Rejected(Rejection.QueueFull);
-        requests.Failed();
+        FrontDoorTraffic.Busy(requests);
         h.Time.Advance(TimeSpan.FromMinutes(3) - TimeSpan.FromSeconds(2));
         await h.WaitFor(x => x.Health.LastOkAt == h.Time.GetUtcNow());
         requests.ServerSentBytes();

@@ -1,7 +1,6 @@
 using FluentAssertions;
 using Microsoft.Extensions.Logging.Abstractions;
 using MlxSupervisor.Configuration;
-using MlxSupervisor.FrontDoor;
 using MlxSupervisor.Ledger;
 using MlxSupervisor.Memory;
 using MlxSupervisor.Status;
@@ -36,16 +35,8 @@ public sealed class StatusWordsSpecs
         f.Only.Run();
         await f.Only.WaitFor(s => s.State == SupervisorState.Running);
         var requests = f.Activity(ServerSettings.DefaultName);
-        requests.Admitted(TimeSpan.FromSeconds(2.6));
-        requests.Admitted(TimeSpan.Zero);
-        requests.ForwardStarted();
-        requests.ForwardStarted();
+        FrontDoorTraffic.Busy(requests);
         requests.ServerSentBytes();
-        requests.EnterQueue();
-        requests.EnterServerWait();
-        for (var i = 0; i < 3; i++)
-            requests.Rejected(Rejection.QueueFull);
-        requests.Failed();
         f.Time.Advance(TimeSpan.FromSeconds(2));
 
         var table = Table(f);
