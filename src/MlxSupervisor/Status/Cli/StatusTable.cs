@@ -24,7 +24,7 @@ public static class StatusTable
         if (inFleet)
             Row("Name", $"{s.Name}, starts {s.Start}" + (s.Name == status.Server ? ", the default server" : "") + $"; models {string.Join(", ", s.Models)}");
         Row("State", $"{s.State} since {Clock(s.Since)} ({StatusWords.Ago(now - s.Since)}): {s.Reason}");
-        if (inFleet && s.StoppedFor is { } stopped)
+        if (inFleet && s.StoppedFor is { Kind: not "NotStarted" } stopped) // NotStarted's reason, on the State row, says what starts it.
             Row("Held", StatusWords.StoppedFor(stopped, s.Name));
         Row("Server", s.Pid is { } pid
             ? $"pid {pid}, up {Duration(TimeSpan.FromSeconds(s.Uptime ?? 0))}" + (s.FootprintBytes is { } m ? $", memory {Bytes(m)}" : "")

@@ -52,7 +52,7 @@ public sealed class SupervisorMetrics : IDisposable
         // Observable, over counts kept here: restarts before the exporter starts listening still count, and every
         // reason has a series from the start, so rate() sees the first increase.
         Meter.CreateObservableCounter("mlx_supervisor_restarts", ObserveRestarts, "{restart}",
-            "Spawns of the server after the first, by why the previous one ended (exited, unhealthy, startup-timeout, spawn-failed, operator, requested).");
+            $"Spawns of the server after the first, by why the previous one ended ({string.Join(", ", RestartCause.Labels)}).");
         _probeDuration = Meter.CreateHistogram("mlx_supervisor_health_probe_duration", "s",
             "Time one health probe took, in seconds, by result (ok or failed).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ProbeBuckets });
