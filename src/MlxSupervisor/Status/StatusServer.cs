@@ -14,7 +14,8 @@ namespace MlxSupervisor.Status;
 /// <summary>
 /// The control endpoint: its own small Kestrel web host on <c>Status:Listen</c>, beside (not instead of) the
 /// daemon's generic host, so the daemon stays a worker and the front door can run its own listener the same way.
-/// It reads only the fleet's snapshots (<see cref="FleetStatus"/>) and asks each server's supervisor through its public requests.
+/// It reads only the fleet's snapshots (<see cref="FleetStatus"/>) and asks each server's supervisor through its
+/// public requests.
 /// </summary>
 public sealed partial class StatusServer : IAsyncDisposable
 {
