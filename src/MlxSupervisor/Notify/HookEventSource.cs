@@ -20,6 +20,7 @@ public static class HookEventSource
         _ => null,
     };
 
-    private static HookEvent Make(string server, string name, SupervisorEvent e, SupervisorSnapshot s, string reason, string? cause, int? pid, int? exitCode, string? signal) =>
+    private static HookEvent Make(string server, string name, SupervisorEvent e, SupervisorSnapshot s, string reason, string? cause, int? pid,
+        int? exitCode, string? signal) =>
         new(server, name, e.At, reason, cause, s.State.ToString(), pid, exitCode, signal, s.Restarts, s.Circuit, s.CircuitReopensAt);
 }

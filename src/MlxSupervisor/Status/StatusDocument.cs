@@ -44,7 +44,8 @@ public sealed record StatusDocument(
     public bool IsRunning => State == nameof(SupervisorState.Running);
 
     /// <param name="top">The default server, whose fields are the top level's.</param>
-    public static StatusDocument From(ServerDocument top, IReadOnlyList<ServerDocument> servers, LedgerDocument? ledger, DateTimeOffset now, string? version) => new(
+    public static StatusDocument From(ServerDocument top, IReadOnlyList<ServerDocument> servers, LedgerDocument? ledger, DateTimeOffset now,
+        string? version) => new(
         top.Name,
         top.State,
         top.Reason,

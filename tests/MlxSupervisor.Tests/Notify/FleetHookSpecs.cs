@@ -9,7 +9,10 @@ using Xunit;
 
 namespace MlxSupervisor.Tests.Notify;
 
-/// <summary>The Notify hook, run for real through /bin/sh, for every server of a fleet of real simulated servers (issue 13: "Hooks get MLXSUP_SERVER").</summary>
+/// <summary>
+/// The Notify hook, run for real through /bin/sh, for every server of a fleet of real simulated servers (issue 13:
+/// "Hooks get MLXSUP_SERVER").
+/// </summary>
 public sealed class FleetHookSpecs : IDisposable
 {
     // Written aside and renamed, so the test never reads a half-written file; one pair of files per server and event.
@@ -31,7 +34,10 @@ public sealed class FleetHookSpecs : IDisposable
         while (!File.Exists(env) || !File.Exists(json))
         {
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"The hook never told {@event} of {server}; it wrote {string.Join(", ", Directory.GetFiles(_dir.Path).Select(Path.GetFileName))}");
+            {
+                var written = string.Join(", ", Directory.GetFiles(_dir.Path).Select(Path.GetFileName));
+                throw new TimeoutException($"The hook never told {@event} of {server}; it wrote {written}");
+            }
             await Task.Delay(20);
         }
         var variables = (await File.ReadAllTextAsync(env)).Split('\n', StringSplitOptions.RemoveEmptyEntries)

@@ -85,7 +85,8 @@ public static class StatusCommands
             {
                 if (document.Servers.FirstOrDefault(s => s.Name == name) is not { } server)
                 {
-                    Console.Error.WriteLine($"mlx-supervisor: no server named '{name}': the servers are {string.Join(", ", document.Servers.Select(s => s.Name))}");
+                    var names = string.Join(", ", document.Servers.Select(s => s.Name));
+                    Console.Error.WriteLine($"mlx-supervisor: no server named '{name}': the servers are {names}");
                     return CliExitCodes.NotRunningOrRefused;
                 }
                 Console.Out.Write(json ? JsonSerializer.Serialize(server, StatusJson.Indented) + "\n" : StatusTable.Render(server, document, address));
