@@ -84,8 +84,6 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
         sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
     builder.Services.AddSingleton(sp => new ServerFleet(sp.GetRequiredService<ServerUnitFactory>().Create, live,
         sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Fleet")));
-    // The server the top-level status speaks of: Fleet:DefaultServer, or the only one.
-    builder.Services.AddSingleton(sp => sp.GetRequiredService<ServerFleet>().Default.Supervisor);
     builder.Services.AddSingleton(sp => new MemoryLedger(sp.GetRequiredService<IServerMemoryReader>(),
         new PeakFootprintStore(stateDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Ledger")), () => live.Current));
     builder.Services.AddSingleton(sp => new OnDemandStarts(() => sp.GetRequiredService<ServerFleet>().Units, sp.GetRequiredService<MemoryLedger>(),

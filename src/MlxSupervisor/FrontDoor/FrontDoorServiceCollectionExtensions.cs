@@ -18,7 +18,7 @@ public static class FrontDoorServiceCollectionExtensions
         if (!options.Proxy.Enabled)
             return services;
 
-        services.AddSingleton<IFrontDoorFigures>(sp => new FrontDoorFigures(sp.GetRequiredService<Fleet.ServerFleet>().Default.Activity));
+        services.AddSingleton<IFrontDoorFigures>(sp => new FrontDoorFigures(sp.GetRequiredService<Fleet.ServerFleet>()));
         services.AddSingleton(sp => new FrontDoorServer(options, sp.GetRequiredService<Fleet.ServerFleet>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(), sp.GetService<LiveSupervisorOptions>() is { } live ? () => live.Current : null,
             sp.GetService<Fleet.OnDemandStarts>()));

@@ -1,18 +1,17 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using MlxSupervisor.Supervision;
 
 namespace MlxSupervisor.Notify;
 
 public static class NotifyServiceCollectionExtensions
 {
-    /// <summary>Adds the event hook runner when <c>Notify:Command</c> is set.</summary>
+    /// <summary>Adds the event hook runner, for every server of the fleet, when <c>Notify:Command</c> is set.</summary>
     public static IServiceCollection AddEventHooks(this IServiceCollection services, NotifyOptions options)
     {
         if (!options.Enabled)
             return services;
         services.AddHostedService(sp => new EventHooks(
-            options, sp.GetRequiredService<ServerSupervisor>().Status, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            options, sp.GetRequiredService<Fleet.ServerFleet>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         return services;
     }
 }

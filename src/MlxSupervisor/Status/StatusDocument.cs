@@ -3,14 +3,21 @@ using MlxSupervisor.Supervision;
 
 namespace MlxSupervisor.Status;
 
-/// <summary>The JSON of GET /status. Times are ISO 8601 UTC; durations are seconds.</summary>
+/// <summary>
+/// The JSON of GET /status: the fields of the default server (<c>Fleet:DefaultServer</c>, or the only one) at the top,
+/// as before there were fleets, and every server in <see cref="Servers"/>. Times are ISO 8601 UTC; durations are seconds.
+/// </summary>
+/// <param name="Server">The name of the server the top-level fields are of.</param>
 /// <param name="Since">When the supervisor entered <paramref name="State"/>.</param>
 /// <param name="Uptime">Seconds the current server process has run; null when none runs.</param>
 /// <param name="MemoryBytes">Memory held by the server's process group; null when none runs.</param>
 /// <param name="Now">The daemon's clock, so a page can count down without trusting the browser's.</param>
 /// <param name="Events">The last 50 events, oldest first.</param>
 /// <param name="Timeline">The last hour's spawns, exits and circuit changes, oldest first.</param>
+/// <param name="Servers">Every server, in the order of their names.</param>
+/// <param name="Ledger">The fleet's memory: budget, used, reserved; only when the daemon keeps a ledger.</param>
 public sealed record StatusDocument(
+    string Server,
     string State,
     string Reason,
     int? Pid,
@@ -27,35 +34,40 @@ public sealed record StatusDocument(
     ExitDocument? LastExit,
     DateTimeOffset Now,
     string? Version,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, object?>? FrontDoor,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] FrontDoorDocument? FrontDoor,
     IReadOnlyList<EventDocument> Events,
-    IReadOnlyList<EventDocument> Timeline)
+    IReadOnlyList<EventDocument> Timeline,
+    IReadOnlyList<ServerDocument> Servers,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LedgerDocument? Ledger)
 {
     [JsonIgnore]
     public bool IsRunning => State == nameof(SupervisorState.Running);
 
-    public static StatusDocument From(SupervisorSnapshot s, IReadOnlyList<SupervisorEvent> events, IReadOnlyList<SupervisorEvent> timeline,
-        DateTimeOffset now, long? memoryBytes, IReadOnlyDictionary<string, object?>? frontDoor, string? version) => new(
-        s.State.ToString(),
-        s.Reason,
-        s.Pid,
-        s.Adopted,
-        s.Since,
-        s.ServerStartedAt is { } started && s.Pid is not null ? Math.Round(Math.Max(0, (now - started).TotalSeconds), 3) : null,
-        s.ServerStartedAt,
-        memoryBytes,
-        s.Restarts,
-        s.ConsecutiveFailures,
-        new CircuitDocument(s.Circuit, s.CircuitReopensAt),
-        s.NextRestartAt,
-        new HealthDocument(s.Health.LastOkAt, s.Health.Strikes, s.Health.LastError, s.Health.LastErrorAt, s.Health.LastErrorDuringStartup,
-            s.Health.LastTokenAt),
-        s.LastExit is { } exit ? new ExitDocument(exit.Code, exit.Signal, exit.At, exit.Reason) : null,
+    /// <param name="top">The default server, whose fields are the top level's.</param>
+    public static StatusDocument From(ServerDocument top, IReadOnlyList<ServerDocument> servers, LedgerDocument? ledger, DateTimeOffset now,
+        string? version) => new(
+        top.Name,
+        top.State,
+        top.Reason,
+        top.Pid,
+        top.Adopted,
+        top.Since,
+        top.Uptime,
+        top.ServerStartedAt,
+        top.FootprintBytes,
+        top.Restarts,
+        top.ConsecutiveFailures,
+        top.Circuit,
+        top.NextRestartAt,
+        top.Health,
+        top.LastExit,
         now,
         version,
-        frontDoor,
-        [.. events.Select(EventDocument.From)],
-        [.. timeline.Select(EventDocument.From)]);
+        top.FrontDoor,
+        top.Events,
+        top.Timeline,
+        servers,
+        ledger);
 }
 
 /// <param name="State">Closed, Open or HalfOpen.</param>
@@ -66,9 +78,19 @@ public sealed record CircuitDocument(string State, DateTimeOffset? ReopensAt);
 /// <param name="LastErrorDuringStartup">It came from a probe while the server was starting (loading its model).</param>
 /// <param name="LastTokenAt">When a generation probe last got its first token.</param>
 public sealed record HealthDocument(DateTimeOffset? LastOkAt, int Strikes, string? LastError, DateTimeOffset? LastErrorAt, bool LastErrorDuringStartup,
-    DateTimeOffset? LastTokenAt);
+    DateTimeOffset? LastTokenAt)
+{
+    public static HealthDocument From(HealthSnapshot h) => new(h.LastOkAt, h.Strikes, h.LastError, h.LastErrorAt, h.LastErrorDuringStartup, h.LastTokenAt);
 
-public sealed record ExitDocument(int? Code, string? Signal, DateTimeOffset At, string Reason);
+    /// <summary>The last error is still the news: no probe has passed since it (issue 14, item 4).</summary>
+    [JsonIgnore]
+    public bool ErrorIsCurrent => LastError is not null && (LastOkAt is null || LastErrorAt is null || LastErrorAt > LastOkAt);
+}
+
+public sealed record ExitDocument(int? Code, string? Signal, DateTimeOffset At, string Reason)
+{
+    public static ExitDocument? From(ExitSnapshot? exit) => exit is null ? null : new(exit.Code, exit.Signal, exit.At, exit.Reason);
+}
 
 public sealed record EventDocument(DateTimeOffset At, string Kind, string Message)
 {

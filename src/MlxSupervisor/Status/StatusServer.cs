@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MlxSupervisor.Status.Metrics;
-using MlxSupervisor.Supervision;
 using OpenTelemetry.Metrics;
 
 namespace MlxSupervisor.Status;
@@ -15,7 +14,8 @@ namespace MlxSupervisor.Status;
 /// <summary>
 /// The control endpoint: its own small Kestrel web host on <c>Status:Listen</c>, beside (not instead of) the
 /// daemon's generic host, so the daemon stays a worker and the front door can run its own listener the same way.
-/// It reads only <see cref="SupervisorStatus"/> and asks the supervisor through its public requests.
+/// It reads only the fleet's snapshots (<see cref="FleetStatus"/>) and asks each server's supervisor through its
+/// public requests.
 /// </summary>
 public sealed partial class StatusServer : IAsyncDisposable
 {
@@ -29,27 +29,18 @@ public sealed partial class StatusServer : IAsyncDisposable
     public const string RuntimeMeter = "System.Runtime";
 
     private readonly StatusOptions _options;
-    private readonly ServerSupervisor _supervisor;
+    private readonly FleetStatus _status;
     private readonly SupervisorMetrics _metrics;
-    private readonly RestartTimeline _timeline;
-    private readonly IResidentMemoryReader _memory;
     private readonly ILoggerFactory _loggerFactory;
-    private readonly TimeProvider _time;
-    private readonly IFrontDoorFigures? _frontDoor;
     private readonly ILogger _logger;
     private WebApplication? _app;
 
-    public StatusServer(StatusOptions options, ServerSupervisor supervisor, SupervisorMetrics metrics, RestartTimeline timeline,
-        IResidentMemoryReader memory, ILoggerFactory loggerFactory, TimeProvider time, IFrontDoorFigures? frontDoor = null)
+    public StatusServer(StatusOptions options, FleetStatus status, SupervisorMetrics metrics, ILoggerFactory loggerFactory)
     {
         _options = options;
-        _supervisor = supervisor;
+        _status = status;
         _metrics = metrics;
-        _timeline = timeline;
-        _memory = memory;
         _loggerFactory = loggerFactory;
-        _time = time;
-        _frontDoor = frontDoor;
         _logger = loggerFactory.CreateLogger("MlxSupervisor.Status");
     }
 
@@ -124,8 +115,8 @@ public sealed partial class StatusServer : IAsyncDisposable
             }));
 
         var app = builder.Build();
-        StatusEndpoints.Map(app, Document);
-        ControlEndpoints.Map(app, _supervisor, token, _logger);
+        StatusEndpoints.Map(app, _status.Document);
+        ControlEndpoints.Map(app, _status.Fleet, token, _logger);
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
@@ -137,17 +128,9 @@ public sealed partial class StatusServer : IAsyncDisposable
     private bool IsAnotherDaemons(System.Diagnostics.Metrics.Instrument instrument) => instrument.Meter.Name switch
     {
         SupervisorMetrics.MeterName => !ReferenceEquals(instrument.Meter, _metrics.Meter),
-        FrontDoor.FrontDoorStatistics.MeterName => !ReferenceEquals(instrument.Meter, _frontDoor?.Meter),
+        FrontDoor.FrontDoorStatistics.MeterName => _status.FrontDoor?.Owns(instrument.Meter) != true,
         _ => false,
     };
-
-    private StatusDocument Document()
-    {
-        var snapshot = _supervisor.Status.Current;
-        var memory = snapshot.Pid is { } pid ? _memory.ResidentBytes(pid) : null;
-        return StatusDocument.From(snapshot, _supervisor.Status.RecentEvents, _timeline.Recent, _time.GetUtcNow(), memory,
-            _frontDoor?.Current, SupervisorMetrics.Version);
-    }
 
     private static string Describe(Exception e) =>
         e is AddressInUseException || e.InnerException is AddressInUseException

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using FluentAssertions;
 using Microsoft.Extensions.Logging;
+using MlxSupervisor.FrontDoor;
 using MlxSupervisor.Notify;
 using MlxSupervisor.Supervision;
 using MlxSupervisor.Tests.Support;
@@ -30,7 +31,7 @@ public sealed class EventHookSpecs : IDisposable
     }
 
     private static EventHooks Hooks(RealSupervisor s, NotifyOptions options, ILoggerFactory logs) =>
-        new(options, s.Supervisor.Status, TimeProvider.System, logs);
+        new(options, LoneUnit.Fleet(s.Options, s.Supervisor, new FrontDoorStatistics(TimeProvider.System), TimeProvider.System), TimeProvider.System, logs);
 
     [Fact(Timeout = Timeouts.ProcessTestMs)]
     public async Task A_hook_runs_when_the_circuit_opens_with_the_event_in_its_environment_and_as_JSON_on_stdin()

@@ -16,7 +16,7 @@ public sealed class HookEventSourceSpecs
         var told = new ConcurrentQueue<HookEvent>();
         h.Supervisor.Status.EventRecorded += e =>
         {
-            if (HookEventSource.Observe(e, h.Current) is { } hook)
+            if (HookEventSource.Observe("default", e, h.Current) is { } hook)
                 told.Enqueue(hook);
         };
         return told;

@@ -34,6 +34,63 @@ public sealed class DaemonStatusSpecs : IDisposable
             """);
     }
 
+    /// <summary>Settings of a fleet of two simulated servers, a and b, each on a port of its own.</summary>
+    private string FleetConfig(int statusPort)
+    {
+        string Server(string name)
+        {
+            var port = FreePort.Next();
+            return $$"""
+                "{{name}}": {
+                  "Models": ["{{name}}-model"],
+                  "Server": { "Command": "{{Repo.SimServer}}", "Arguments": ["--port", "{{port}}"] },
+                  "Health": { "Url": "http://127.0.0.1:{{port}}/health" }
+                }
+                """;
+        }
+        return _dir.File($"fleet-{statusPort}.json", $$"""
+            {
+              "Supervisor": {
+                "Health": { "Interval": "00:00:00.5", "Timeout": "00:00:00.4", "StartupProbeInterval": "00:00:00.05" },
+                "Restart": { "InitialDelay": "00:00:00.1", "MaxDelay": "00:00:00.5", "ResetAfter": "00:00:02" },
+                "Shutdown": { "GracePeriod": "00:00:02" },
+                "Proxy": { "Listen": "http://127.0.0.1:{{FreePort.Next()}}" },
+                "Servers": { {{Server("a")}}, {{Server("b")}} }
+              },
+              "Status": { "Listen": "http://127.0.0.1:{{statusPort}}", "Token": "{{Token}}" }
+            }
+            """);
+    }
+
+    /// <summary>Each server's state and pid, as GET /status lists them; polled until <paramref name="until"/> holds, within a bound.</summary>
+    private static async Task<Dictionary<string, (string State, int? Pid)>> ServersOf(int statusPort,
+        Func<Dictionary<string, (string State, int? Pid)>, bool> until)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        var deadline = DateTime.UtcNow + Timeouts.Wait;
+        while (true)
+        {
+            try
+            {
+                using var json = JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{statusPort}/status"));
+                var servers = json.RootElement.GetProperty("servers").EnumerateArray().ToDictionary(
+                    s => s.GetProperty("name").GetString()!,
+                    s => (s.GetProperty("state").GetString()!, s.GetProperty("pid").ValueKind == JsonValueKind.Number ? s.GetProperty("pid").GetInt32() : (int?)null));
+                if (until(servers))
+                    return servers;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                // Not listening yet.
+            }
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"The servers never reached the expected states on port {statusPort}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static bool AllRunning(Dictionary<string, (string State, int? Pid)> servers) => servers.Count == 2 && servers.Values.All(s => s.State == "Running");
+
     private static async Task<string> StateOf(int statusPort)
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
@@ -138,6 +195,61 @@ public sealed class DaemonStatusSpecs : IDisposable
             .And.Contain(first);
         daemon.Signal(Signals.SIGTERM);
         (await daemon.WaitForExit(TimeSpan.FromSeconds(10))).Should().Be(0);
+    }
+
+    [Fact(Timeout = Timeouts.ProcessTestMs)]
+    public async Task With_two_servers_status_prints_a_row_each_and_the_verbs_that_name_a_server_act_on_that_one_only()
+    {
+        var statusPort = FreePort.Next();
+        var config = FleetConfig(statusPort);
+        await using var daemon = new DaemonProcess(["--config", config], ownStatusPort: false);
+        var before = await ServersOf(statusPort, AllRunning);
+
+        var rows = await DaemonCli.RunAsync("status", "--config", config);
+        var b = await DaemonCli.RunAsync("status", "b", "--config", config);
+        var restart = await DaemonCli.RunAsync("restart", "b", "--config", config);
+        var after = await ServersOf(statusPort, s => AllRunning(s) && s["b"].Pid != before["b"].Pid);
+        var unknown = await DaemonCli.RunAsync("stop", "nosuch", "--config", config);
+        var unknownStatus = await DaemonCli.RunAsync("status", "nosuch", "--config", config);
+
+        rows.ExitCode.Should().Be(0, rows.ToString());
+        var lines = rows.Stdout.Split('\n');
+        lines[0].Should().MatchRegex($@"^mlx-supervisor \S+ at http://127\.0\.0\.1:{statusPort}: 2 servers, default a; memory [\d.]+ MiB used$");
+        lines[1].Should().MatchRegex("^NAME +STATE +PID +UPTIME +MEMORY +RESTARTS +MODELS$");
+        lines[2].Should().MatchRegex($"^a +Running +{before["a"].Pid} +.+ +0 +a-model$");
+        lines[3].Should().MatchRegex($"^b +Running +{before["b"].Pid} +.+ +0 +b-model$");
+        b.ExitCode.Should().Be(0, b.ToString());
+        b.Stdout.Should().Contain("Name        b, starts AtBoot; models b-model").And.Contain($"Server      pid {before["b"].Pid}, up ");
+        restart.ExitCode.Should().Be(0, restart.ToString());
+        restart.Stdout.Should().Contain("restart accepted (server b)");
+        after["a"].Pid.Should().Be(before["a"].Pid, "a restart of b leaves a alone");
+        unknown.ExitCode.Should().Be(1, unknown.ToString());
+        unknown.Stderr.Trim().Should().Be("mlx-supervisor: stop refused (HTTP 404): no server named 'nosuch': the servers are a, b");
+        unknownStatus.ExitCode.Should().Be(1, unknownStatus.ToString());
+        unknownStatus.Stderr.Trim().Should().Be("mlx-supervisor: no server named 'nosuch': the servers are a, b");
+        daemon.Signal(Signals.SIGTERM);
+        (await daemon.WaitForExit(TimeSpan.FromSeconds(10))).Should().Be(0);
+    }
+
+    [Fact(Timeout = Timeouts.ProcessTestMs)]
+    public async Task The_metrics_of_a_daemon_with_two_servers_carry_both_servers_series_the_front_doors_included()
+    {
+        var statusPort = FreePort.Next();
+        await using var daemon = new DaemonProcess(["--config", FleetConfig(statusPort)], ownStatusPort: false);
+        await ServersOf(statusPort, AllRunning);
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+
+        var metrics = PrometheusText.Parse(await http.GetStringAsync($"http://127.0.0.1:{statusPort}/metrics"));
+
+        foreach (var server in (string[])["a", "b"])
+        {
+            metrics.Value("mlx_supervisor_state", ("state", "Running"), ("server", server)).Should().Be(1);
+            metrics.Value("mlx_supervisor_server_resident_memory_bytes", ("server", server)).Should().BeGreaterThan(1 << 20);
+            metrics.Value("mlxsup_frontdoor_in_flight", ("server", server)).Should().Be(0);
+            metrics.Value("mlxsup_frontdoor_queued", ("server", server)).Should().Be(0);
+        }
+        metrics.Value("mlx_supervisor_memory_used_bytes").Should().BeGreaterThan(2 << 20);
+        metrics.Families.Should().NotContainKey("mlx_supervisor_memory_budget_bytes", "there is no Fleet:MemoryBudget");
     }
 
     [Fact(Timeout = Timeouts.ProcessTestMs)]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using FluentAssertions;
+using MlxSupervisor.Fleet;
 using MlxSupervisor.Process;
 using MlxSupervisor.Status;
 using MlxSupervisor.Supervision;
@@ -23,8 +24,8 @@ public sealed class StatusEndpointSpecs
 
         var root = json.RootElement;
         root.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo(
-            "state", "reason", "pid", "adopted", "since", "uptime", "serverStartedAt", "memoryBytes", "restarts", "consecutiveFailures",
-            "circuit", "nextRestartAt", "health", "lastExit", "now", "version", "events", "timeline");
+            "server", "state", "reason", "pid", "adopted", "since", "uptime", "serverStartedAt", "memoryBytes", "restarts", "consecutiveFailures",
+            "circuit", "nextRestartAt", "health", "lastExit", "now", "version", "events", "timeline", "servers");
         root.GetProperty("circuit").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("state", "reopensAt");
         root.GetProperty("health").EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("lastOkAt", "strikes", "lastError", "lastErrorAt", "lastErrorDuringStartup", "lastTokenAt");
         root.GetProperty("state").GetString().Should().Be("Running");
@@ -86,7 +87,7 @@ public sealed class StatusEndpointSpecs
     public async Task The_status_carries_the_front_door_figures_only_when_a_front_door_is_registered()
     {
         await using var without = new StatusHarness([]);
-        await using var with = new StatusHarness([], frontDoor: new FixedFigures());
+        await using var with = new StatusHarness([], frontDoor: _ => new FixedFigures());
         await without.StartAsync();
         await with.StartAsync();
 
@@ -115,6 +116,6 @@ public sealed class StatusEndpointSpecs
 
     private sealed class FixedFigures : IFrontDoorFigures
     {
-        public IReadOnlyDictionary<string, object?> Current => new Dictionary<string, object?> { ["inFlight"] = 2, ["queued"] = 5 };
+        public FrontDoorDocument Of(ServerUnit unit) => new(2, 5, 0, 0, 0, 0, new Dictionary<string, long>(), 0, 0, 0, 0, null);
     }
 }

@@ -62,6 +62,6 @@ public sealed class FatalOutputSpecs
         backingOff.LastExit!.Reason.Should().Be("exited code=134 (SIGABRT: Metal ran out of GPU memory)");
         h.Supervisor.Status.RecentEvents.Should().Contain(e => e.Kind == EventKinds.Exited && e.Message.Contains("Metal ran out of GPU memory"));
         var restart = h.Supervisor.Status.RecentEvents.Last(e => e.Kind == EventKinds.Started);
-        HookEventSource.Observe(restart, running)!.Environment()["MLXSUP_REASON"].Should().Contain("Metal ran out of GPU memory");
+        HookEventSource.Observe("default", restart, running)!.Environment()["MLXSUP_REASON"].Should().Contain("Metal ran out of GPU memory");
     }
 }

@@ -4,10 +4,11 @@ using MlxSupervisor.Process;
 namespace MlxSupervisor.Tests.Support;
 
 /// <summary>A launcher whose processes live and die when the test says, in fake time.</summary>
-public sealed class FakeServerLauncher(FakeTimeProvider time) : IServerLauncher
+/// <param name="firstPid">The pid of its first process: several launchers of one spec (a fleet) give theirs apart.</param>
+public sealed class FakeServerLauncher(FakeTimeProvider time, int firstPid = 1001) : IServerLauncher
 {
     private readonly List<FakeServerProcess> _started = [];
-    private int _nextPid = 1000;
+    private int _nextPid = firstPid - 1;
 
     /// <summary>Decides what each new process does; by default it keeps running.</summary>
     public Action<FakeServerProcess> OnStart { get; set; } = _ => { };

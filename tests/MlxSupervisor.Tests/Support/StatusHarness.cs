@@ -1,6 +1,7 @@
-using System.Net.Http.Json;
 using Microsoft.Extensions.Logging;
 using MlxSupervisor.Configuration;
+using MlxSupervisor.Fleet;
+using MlxSupervisor.FrontDoor;
 using MlxSupervisor.Process;
 using MlxSupervisor.Status;
 using MlxSupervisor.Status.Metrics;
@@ -8,8 +9,8 @@ using MlxSupervisor.Status.Metrics;
 namespace MlxSupervisor.Tests.Support;
 
 /// <summary>
-/// A <see cref="StatusServer"/> in front of a <see cref="RealSupervisor"/> of the simulated server, on a port the
-/// OS picks. Disposing it stops both and fails the test if a server process is left.
+/// A <see cref="StatusServer"/> in front of a <see cref="RealSupervisor"/> of the simulated server, the single server
+/// of a fleet of one, on a port the OS picks. Disposing it stops both and fails the test if a server process is left.
 /// </summary>
 public sealed class StatusHarness : IAsyncDisposable
 {
@@ -18,7 +19,7 @@ public sealed class StatusHarness : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
 
     public StatusHarness(IEnumerable<string> simArguments, Action<SupervisorOptions>? configure = null, string? token = Token,
-        IFrontDoorFigures? frontDoor = null)
+        Func<ServerFleet, IFrontDoorFigures>? frontDoor = null)
     {
         Supervisor = new RealSupervisor(simArguments, o =>
         {
@@ -28,15 +29,21 @@ public sealed class StatusHarness : IAsyncDisposable
             o.Health.Timeout = TimeSpan.FromMilliseconds(400);
             configure?.Invoke(o);
         });
+        Fleet = LoneUnit.Fleet(Supervisor.Options, Supervisor.Supervisor, Activity, TimeProvider.System);
         var memory = new LinuxResidentMemory(new LinuxProcessTable());
-        Metrics = new SupervisorMetrics(Supervisor.Supervisor, memory, TimeProvider.System);
-        Timeline = new RestartTimeline(Supervisor.Supervisor.Status, TimeProvider.System);
+        Metrics = new SupervisorMetrics(Fleet, memory, TimeProvider.System);
+        Timeline = new RestartTimeline(Fleet, TimeProvider.System);
         Options = new StatusOptions { Listen = "http://127.0.0.1:0", Token = token };
         _loggerFactory = LoggerFactory.Create(b => b.AddProvider(Supervisor.Logs).SetMinimumLevel(LogLevel.Information));
-        Server = new StatusServer(Options, Supervisor.Supervisor, Metrics, Timeline, memory, _loggerFactory, TimeProvider.System, frontDoor);
+        Server = new StatusServer(Options, new FleetStatus(Fleet, Timeline, memory, TimeProvider.System, frontDoor?.Invoke(Fleet)), Metrics, _loggerFactory);
     }
 
     public RealSupervisor Supervisor { get; }
+
+    /// <summary>The front door's figures of the server's requests, which a spec may move itself.</summary>
+    public FrontDoorStatistics Activity { get; } = new(TimeProvider.System);
+
+    public ServerFleet Fleet { get; }
 
     public SupervisorMetrics Metrics { get; }
 
@@ -58,18 +65,11 @@ public sealed class StatusHarness : IAsyncDisposable
         Supervisor.Run();
     }
 
-    public async Task<StatusDocument> StatusAsync() =>
-        (await Http.GetFromJsonAsync<StatusDocument>("/status", StatusJson.Options))!;
+    public Task<StatusDocument> StatusAsync() => Http.StatusAsync();
 
-    public async Task<PrometheusText> MetricsAsync() => PrometheusText.Parse(await Http.GetStringAsync("/metrics"));
+    public Task<PrometheusText> MetricsAsync() => Http.MetricsAsync();
 
-    public async Task<HttpResponseMessage> PostAsync(string path, string? bearer)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path);
-        if (bearer is not null)
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
-        return await Http.SendAsync(request);
-    }
+    public Task<HttpResponseMessage> PostAsync(string path, string? bearer) => Http.ControlAsync(path, bearer);
 
     public async ValueTask DisposeAsync()
     {
@@ -79,6 +79,7 @@ public sealed class StatusHarness : IAsyncDisposable
         await Supervisor.DisposeAsync();
         Metrics.Dispose();
         Timeline.Dispose();
+        Activity.Dispose();
         _loggerFactory.Dispose();
     }
 }

@@ -11,13 +11,17 @@ public sealed class SupervisorHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _running;
 
-    public SupervisorHarness(Action<SupervisorOptions>? configure = null, IServerActivity? activity = null)
+    /// <param name="time">The clock, when several harnesses share one (a fleet on fake time); a clock of its own otherwise.</param>
+    /// <param name="firstPid">The pid of the first fake server: the harnesses of a fleet give theirs apart.</param>
+    public SupervisorHarness(Action<SupervisorOptions>? configure = null, IServerActivity? activity = null, FakeTimeProvider? time = null,
+        int firstPid = 1001)
     {
+        Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
         // Port 1 on loopback refuses at once, so the "wait until the port is free" step never waits.
         Options.Health.Url = "http://127.0.0.1:1/health";
         Options.Server.Command = "mlx_lm.server";
         configure?.Invoke(Options);
-        Launcher = new FakeServerLauncher(Time);
+        Launcher = new FakeServerLauncher(Time, firstPid);
         Probe = new ScriptedHealthProbe(Time);
         Generation = new ScriptedGenerationProbe(Time);
         Supervisor = new ServerSupervisor(() => Options, Launcher, Probe, Generation, Time, NullLogger.Instance, activity);
@@ -25,7 +29,7 @@ public sealed class SupervisorHarness : IAsyncDisposable
 
     public SupervisorOptions Options { get; } = new();
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; }
 
     public DateTimeOffset Start { get; private set; }
 

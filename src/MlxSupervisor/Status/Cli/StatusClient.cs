@@ -24,8 +24,11 @@ public sealed class StatusClient : IDisposable
         var json = await SendAsync(url, new HttpRequestMessage(HttpMethod.Get, url), cancellationToken, expectSuccess: true);
         try
         {
-            return (json.Body, JsonSerializer.Deserialize<StatusDocument>(json.Body, StatusJson.Options)
-                ?? throw new JsonException("null"));
+            var document = JsonSerializer.Deserialize<StatusDocument>(json.Body, StatusJson.Options) ?? throw new JsonException("null");
+            // A daemon from before fleets answers without servers, until it is restarted with this version.
+            return document.Servers is { Count: > 0 }
+                ? (json.Body, document)
+                : throw new StatusUnreachableException(url, "the answer lists no servers; is the daemon older than this mlx-supervisor? Restart it.");
         }
         catch (JsonException)
         {
@@ -33,11 +36,12 @@ public sealed class StatusClient : IDisposable
         }
     }
 
+    /// <param name="server">The server to act on; null for the default one.</param>
     /// <returns>The HTTP status and the daemon's JSON answer.</returns>
     /// <exception cref="StatusUnreachableException"/>
-    public async Task<(HttpStatusCode Status, string Body)> PostAsync(string action, string token, CancellationToken cancellationToken)
+    public async Task<(HttpStatusCode Status, string Body)> PostAsync(string action, string? server, string token, CancellationToken cancellationToken)
     {
-        var url = new Uri(_base, "/" + action);
+        var url = new Uri(_base, "/" + action + (server is null ? "" : $"?{ControlEndpoints.ServerParameter}={Uri.EscapeDataString(server)}"));
         var request = new HttpRequestMessage(HttpMethod.Post, url);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return await SendAsync(url, request, cancellationToken, expectSuccess: false);

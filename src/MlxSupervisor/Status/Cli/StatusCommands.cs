@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using System.Text.Json;
 using MlxSupervisor.Configuration;
 using MlxSupervisor.Daemon;
 
@@ -11,8 +12,8 @@ public static class StatusCommands
     public static IEnumerable<Command> Create()
     {
         yield return Status();
-        yield return Control("restart", "Restart the server gracefully through the daemon (needs the Status token).");
-        yield return Control("stop", "Stop the server and keep it stopped until 'start' (needs the Status token).");
+        yield return Control("restart", "Restart a server gracefully through the daemon (needs the Status token).");
+        yield return Control("stop", "Stop a server and keep it stopped until 'start' (needs the Status token).");
         yield return Control("start", "Start a stopped server, or cut a restart delay short (needs the Status token).");
         yield return ValidateConfig();
     }
@@ -23,23 +24,34 @@ public static class StatusCommands
         HelpName = "PATH",
     };
 
+    private static Argument<string?> ServerArgument(string what) => new("NAME")
+    {
+        Description = $"The server {what}, as named under Supervisor:Servers; the default server when left out.",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
     private static Command Status()
     {
         var config = ConfigOption();
         var json = new Option<bool>("--json") { Description = "Print the daemon's JSON instead of the table." };
-        var command = new Command("status", "Show the supervisor's state. Exit 0 when the server is Running, 1 when not, 2 when the daemon cannot be reached.")
+        var server = ServerArgument("to show in full");
+        var command = new Command("status",
+            "Show the servers' state: a row per server, or one server in full. Exit 0 when each server shown is Running "
+            + "(or waits for a request to start it), 1 when not, 2 when the daemon cannot be reached.")
         {
-            config, json,
+            server, config, json,
         };
-        command.SetAction((result, cancellationToken) => StatusAsync(result.GetValue(config), result.GetValue(json), cancellationToken));
+        command.SetAction((result, cancellationToken) =>
+            StatusAsync(result.GetValue(config), result.GetValue(json), result.GetValue(server), cancellationToken));
         return command;
     }
 
     private static Command Control(string action, string description)
     {
         var config = ConfigOption();
-        var command = new Command(action, description) { config };
-        command.SetAction((result, cancellationToken) => ControlAsync(action, result.GetValue(config), cancellationToken));
+        var server = ServerArgument($"to {action}");
+        var command = new Command(action, description) { server, config };
+        command.SetAction((result, cancellationToken) => ControlAsync(action, result.GetValue(server), result.GetValue(config), cancellationToken));
         return command;
     }
 
@@ -58,7 +70,7 @@ public static class StatusCommands
         return command;
     }
 
-    private static async Task<int> StatusAsync(string? configPath, bool json, CancellationToken cancellationToken)
+    private static async Task<int> StatusAsync(string? configPath, bool json, string? name, CancellationToken cancellationToken)
     {
         if (VerbSettings.Load(configPath, demo: false, Console.Error) is not { } options)
             return ExitCodes.InvalidConfig;
@@ -69,8 +81,21 @@ public static class StatusCommands
         try
         {
             var (raw, document) = await client.GetStatusAsync(cancellationToken);
-            Console.Out.Write(json ? raw + "\n" : StatusTable.Render(document, address));
-            return document.IsRunning ? CliExitCodes.Ok : CliExitCodes.NotRunningOrRefused;
+            if (name is not null)
+            {
+                if (document.Servers.FirstOrDefault(s => s.Name == name) is not { } server)
+                {
+                    var names = string.Join(", ", document.Servers.Select(s => s.Name));
+                    Console.Error.WriteLine($"mlx-supervisor: no server named '{name}': the servers are {names}");
+                    return CliExitCodes.NotRunningOrRefused;
+                }
+                Console.Out.Write(json ? JsonSerializer.Serialize(server, StatusJson.Indented) + "\n" : StatusTable.Render(server, document, address));
+                return server.IsAsExpected ? CliExitCodes.Ok : CliExitCodes.NotRunningOrRefused;
+            }
+            Console.Out.Write(json ? raw + "\n"
+                : document.Servers is [var only] ? StatusTable.Render(only, document, address)
+                : FleetTable.Render(document, address));
+            return document.Servers.All(s => s.IsAsExpected) ? CliExitCodes.Ok : CliExitCodes.NotRunningOrRefused;
         }
         catch (StatusUnreachableException e)
         {
@@ -79,7 +104,7 @@ public static class StatusCommands
         }
     }
 
-    private static async Task<int> ControlAsync(string action, string? configPath, CancellationToken cancellationToken)
+    private static async Task<int> ControlAsync(string action, string? name, string? configPath, CancellationToken cancellationToken)
     {
         if (VerbSettings.Load(configPath, demo: false, Console.Error) is not { } options)
             return ExitCodes.InvalidConfig;
@@ -104,19 +129,34 @@ public static class StatusCommands
         using var client = new StatusClient(address);
         try
         {
-            var (status, body) = await client.PostAsync(action, token.Value, cancellationToken);
+            var (status, body) = await client.PostAsync(action, name, token.Value, cancellationToken);
             if (status == HttpStatusCode.Accepted)
             {
-                Console.Out.WriteLine($"mlx-supervisor: {action} accepted");
+                Console.Out.WriteLine($"mlx-supervisor: {action} accepted" + (Field(body, "server") is { } server ? $" (server {server})" : ""));
                 return CliExitCodes.Ok;
             }
-            Console.Error.WriteLine($"mlx-supervisor: {action} refused (HTTP {(int)status}): {body}");
+            Console.Error.WriteLine($"mlx-supervisor: {action} refused (HTTP {(int)status}): {Field(body, "error") ?? body}");
             return CliExitCodes.NotRunningOrRefused;
         }
         catch (StatusUnreachableException e)
         {
             Console.Error.WriteLine($"mlx-supervisor: {e.Message}");
             return CliExitCodes.Unreachable;
+        }
+    }
+
+    /// <summary>A string field of the daemon's JSON answer; null when the answer is not JSON or lacks it.</summary>
+    private static string? Field(string body, string name)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(name, out var value)
+                && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

@@ -4,39 +4,53 @@ using System.Text;
 namespace MlxSupervisor.Status.Cli;
 
 /// <summary>
-/// The human answer of <c>mlx-supervisor status</c>: is it up, since when, why did it last restart, when is the
-/// next try. Times are shown in the local zone of whoever runs it.
+/// The human answer of <c>mlx-supervisor status</c> for one server: is it up, since when, why did it last restart,
+/// when is the next try. Times are shown in the local zone of whoever runs it.
 /// </summary>
 public static class StatusTable
 {
     private const int RecentEvents = 8;
 
-    public static string Render(StatusDocument s, Uri address)
+    /// <param name="s">The server to show.</param>
+    /// <param name="status">The answer it came in: the daemon's version and clock, and whether it runs a fleet.</param>
+    public static string Render(ServerDocument s, StatusDocument status, Uri address)
     {
-        var now = s.Now;
+        var now = status.Now;
+        var inFleet = s.Models.Count > 0;
         var text = new StringBuilder();
         void Row(string label, string value) => text.Append(CultureInfo.InvariantCulture, $"{label,-12}{value}\n");
 
-        text.Append(CultureInfo.InvariantCulture, $"mlx-supervisor {s.Version} at {address.ToString().TrimEnd('/')}\n");
-        Row("State", $"{s.State} since {Clock(s.Since)} ({Ago(now - s.Since)}): {s.Reason}");
+        text.Append(CultureInfo.InvariantCulture, $"mlx-supervisor {status.Version} at {address.ToString().TrimEnd('/')}\n");
+        if (inFleet)
+            Row("Name", $"{s.Name}, starts {s.Start}" + (s.Name == status.Server ? ", the default server" : "") + $"; models {string.Join(", ", s.Models)}");
+        Row("State", $"{s.State} since {Clock(s.Since)} ({StatusWords.Ago(now - s.Since)}): {s.Reason}");
+        if (inFleet && s.StoppedFor is { Kind: not "NotStarted" } stopped) // NotStarted's reason, on the State row, says what starts it.
+            Row("Held", StatusWords.StoppedFor(stopped, s.Name));
         Row("Server", s.Pid is { } pid
-            ? $"pid {pid}, up {Duration(TimeSpan.FromSeconds(s.Uptime ?? 0))}" + (s.MemoryBytes is { } m ? $", memory {Bytes(m)}" : "")
-            : "not running");
+            ? $"pid {pid}, up {Duration(TimeSpan.FromSeconds(s.Uptime ?? 0))}" + (s.FootprintBytes is { } m ? $", memory {Bytes(m)}" : "")
+                + (s.EstimateBytes is { } held ? $" (estimate {Bytes(held)})" : "")
+            : "not running" + (s.EstimateBytes is { } estimate ? $" (memory estimate {Bytes(estimate)})" : ""));
         Row("Restarts", $"{s.Restarts} (consecutive failures: {s.ConsecutiveFailures})");
         Row("Circuit", s.Circuit.ReopensAt is { } reopens && s.Circuit.State == "Open"
             ? $"Open: too many failed restarts; next trial {In(reopens - now)} ({Clock(reopens)})"
             : s.Circuit.State);
         if (s.NextRestartAt is { } next)
             Row("Next try", $"{In(next - now)} ({Clock(next)})");
-        Row("Health", (s.Health.LastOkAt is { } ok ? $"last ok {Ago(now - ok)}" : "never ok yet")
-            + $", strikes {s.Health.Strikes}" + (s.Health.LastError is { } error ? $", last error: {error}" : ""));
+        Row("Health", StatusWords.Health(s.Health, now));
         if (s.LastExit is { } exit)
         {
             var how = exit.Signal is not null ? $"signal {exit.Signal}" : exit.Code is { } code ? $"code {code}" : "unknown";
-            Row("Last exit", $"{how} at {Clock(exit.At)} ({Ago(now - exit.At)}): {exit.Reason}");
+            Row("Last exit", $"{how} at {Clock(exit.At)} ({StatusWords.Ago(now - exit.At)}): {exit.Reason}");
         }
-        if (s.FrontDoor is { Count: > 0 } frontDoor)
-            Row("Front door", string.Join(", ", frontDoor.Select(kv => $"{kv.Key} {kv.Value}")));
+        if (s.FrontDoor is { } frontDoor)
+        {
+            var label = "Front door";
+            foreach (var line in StatusWords.FrontDoor(frontDoor, now))
+            {
+                Row(label, line);
+                label = "";
+            }
+        }
 
         if (s.Events.Count > 0)
         {
@@ -47,9 +61,7 @@ public static class StatusTable
         return text.ToString();
     }
 
-    private static string Clock(DateTimeOffset at) => at.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-
-    private static string Ago(TimeSpan span) => $"{Duration(span)} ago";
+    internal static string Clock(DateTimeOffset at) => at.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     private static string In(TimeSpan span) => span <= TimeSpan.Zero ? "now" : $"in {Duration(span)}";
 
