@@ -83,7 +83,7 @@ public static partial class FleetSettings
                 errors.Add($"{prefix}:Models must list at least one model name, e.g. [\"qwen2.5-coder:32b\"].");
             // An inherited problem is reported once, under the top-level key the person wrote.
             errors.AddRange(SupervisorOptionsValidator.ServerSections(options, prefix, isServer: true)
-                .Where(e => !defaultErrors.Contains(root + e[prefix.Length..])));
+                .Where(e => !defaultErrors.Contains(e.Replace(prefix + ":", root + ":", StringComparison.Ordinal))));
             errors.AddRange(EntryProblems(prefix, own, top));
 
             servers.Add(new ServerSettings

@@ -40,13 +40,15 @@ public sealed partial class OnDemandStarts
     /// <summary>True when a request for <paramref name="unit"/>'s models must first start it.</summary>
     public static bool NeedsStart(ServerUnit unit) => unit.Supervisor.HeldFor?.StartsOnDemand == true;
 
+    /// <param name="byOperator">An operator's start: a server held for any reason is started, through the budget as any other.</param>
     /// <returns>Null once the server is starting (or was already up); otherwise why it cannot start, with the figures.</returns>
-    public async Task<string?> EnsureStartedAsync(ServerUnit unit, CancellationToken cancellationToken)
+    public async Task<string?> EnsureStartedAsync(ServerUnit unit, CancellationToken cancellationToken, bool byOperator = false)
     {
-        if (!NeedsStart(unit))
+        bool Held() => byOperator ? unit.Supervisor.HeldFor is not null : NeedsStart(unit);
+        if (!Held())
             return null;
         using var turn = await _swaps.EnterAsync(cancellationToken);
-        while (NeedsStart(unit))
+        while (Held())
         {
             var decision = RoomPolicy.Decide(_ledger.Budget, _ledger.Entries(_units()), unit.Name, _time.GetUtcNow(), _options().Fleet.MinResidency);
             switch (decision)

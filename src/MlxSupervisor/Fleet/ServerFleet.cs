@@ -128,12 +128,7 @@ public sealed partial class ServerFleet
         lock (_lock)
         {
             foreach (var settings in next.Servers.Where(s => !before.ContainsKey(s.Name)))
-            {
-                var unit = Watched(settings);
-                added.Add(unit);
-                if (!_stopping.IsCancellationRequested)
-                    StartRunning_NeedsLock(unit);
-            }
+                added.Add(Watched(settings));
             foreach (var unit in _units.Where(u => !after.ContainsKey(u.Name)))
             {
                 removed.Add(unit);
@@ -157,6 +152,12 @@ public sealed partial class ServerFleet
         }
         if (added.Count > 0 || removed.Count > 0)
             UnitsChanged?.Invoke();
+        // Run only now, so whoever listens to every unit's events (metrics, timeline, hooks) hears an added one's first spawn.
+        lock (_lock)
+        {
+            foreach (var unit in added.Where(_ => !_stopping.IsCancellationRequested))
+                StartRunning_NeedsLock(unit);
+        }
     }
 
     /// <summary>What the running server was started with: its command line and its address.</summary>

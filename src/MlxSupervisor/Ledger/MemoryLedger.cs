@@ -31,17 +31,21 @@ public sealed class MemoryLedger
     public long EstimateOf(ServerUnit unit) => _peaks.PeakOf(unit.Name) ?? unit.Settings.MemoryEstimateBytes ?? 0;
 
     /// <summary>The footprint of the server's process tree now; null when it runs no process.</summary>
-    public long? Measure(ServerUnit unit)
+    public long? Measure(ServerUnit unit) =>
+        unit.Status.Current.Pid is { } pid && _reader.ReadServer(pid) is { } memory ? memory.Bytes : null;
+
+    /// <summary>Measures the server and keeps the peak of its life; null when it runs no process.</summary>
+    private long? Sample(ServerUnit unit)
     {
-        if (unit.Status.Current.Pid is not { } pid || _reader.ReadServer(pid) is not { } memory)
+        if (Measure(unit) is not { } bytes)
             return null;
         lock (_lock)
         {
             if (!_lives.TryGetValue(unit.Name, out var life))
                 _lives[unit.Name] = life = new PeakTracker();
-            life.Observe(memory.Bytes);
+            life.Observe(bytes);
         }
-        return memory.Bytes;
+        return bytes;
     }
 
     /// <summary>A life of the server ended: its peak becomes its estimate, here and for the next daemon.</summary>
@@ -73,7 +77,7 @@ public sealed class MemoryLedger
                 {
                     foreach (var unit in units())
                     {
-                        if (Measure(unit) is null)
+                        if (Sample(unit) is null)
                             LifeEnded(unit);
                     }
                 }

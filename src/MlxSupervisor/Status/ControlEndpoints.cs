@@ -19,17 +19,53 @@ internal static partial class ControlEndpoints
     /// <summary>The query parameter that names the server a request is for.</summary>
     public const string ServerParameter = "server";
 
-    public static void Map(IEndpointRouteBuilder app, ServerFleet fleet, StatusToken? token, ILogger logger)
+    /// <summary>How long an operator's start of a held server may wait for room in the memory budget before it is refused.</summary>
+    internal static readonly TimeSpan StartWaitsForRoom = TimeSpan.FromSeconds(60);
+
+    public static void Map(IEndpointRouteBuilder app, ServerFleet fleet, OnDemandStarts? starts, StatusToken? token, ILogger logger)
     {
-        app.MapPost("/restart", (HttpContext context) => Control(context, "restart", token, logger, fleet,
-            supervisor => supervisor.RequestOperatorRestart(RestartReason)));
-        app.MapPost("/stop", (HttpContext context) => Control(context, "stop", token, logger, fleet,
-            supervisor => supervisor.RequestStop(StopReason)));
-        app.MapPost("/start", (HttpContext context) => Control(context, "start", token, logger, fleet,
-            supervisor => supervisor.RequestStart()));
+        Func<ServerUnit, CancellationToken, Task<string?>> restart = (unit, _) => Accepted(() => unit.Supervisor.RequestOperatorRestart(RestartReason));
+        Func<ServerUnit, CancellationToken, Task<string?>> stop = (unit, _) => Accepted(() => unit.Supervisor.RequestStop(StopReason));
+        Func<ServerUnit, CancellationToken, Task<string?>> start = (unit, cancellationToken) => StartAsync(unit, starts, cancellationToken);
+        app.MapPost("/restart", new RequestDelegate(context => RespondAsync(context, Control(context, "restart", token, logger, fleet, restart))));
+        app.MapPost("/stop", new RequestDelegate(context => RespondAsync(context, Control(context, "stop", token, logger, fleet, stop))));
+        app.MapPost("/start", new RequestDelegate(context => RespondAsync(context, Control(context, "start", token, logger, fleet, start))));
     }
 
-    private static IResult Control(HttpContext context, string action, StatusToken? token, ILogger logger, ServerFleet fleet, Action<ServerSupervisor> request)
+    private static async Task RespondAsync(HttpContext context, Task<IResult> result) => await (await result).ExecuteAsync(context);
+
+    private static Task<string?> Accepted(Action request)
+    {
+        request();
+        return Task.FromResult<string?>(null);
+    }
+
+    /// <summary>
+    /// A held server starts through the memory ledger, as a request's does: idle servers may be stopped for it, and
+    /// with no room it is refused with the figures rather than started over the budget.
+    /// </summary>
+    /// <returns>Null once started; otherwise why not.</returns>
+    private static async Task<string?> StartAsync(ServerUnit unit, OnDemandStarts? starts, CancellationToken cancellationToken)
+    {
+        if (starts is null || unit.Supervisor.HeldFor is null)
+        {
+            unit.Supervisor.RequestStart();
+            return null;
+        }
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(StartWaitsForRoom);
+        try
+        {
+            return await starts.EnsureStartedAsync(unit, bound.Token, byOperator: true) is { } noRoom ? $"not enough memory: {noRoom}" : null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"no room in the memory budget within {StartWaitsForRoom.TotalSeconds:0} s; busy servers are not stopped for room";
+        }
+    }
+
+    private static async Task<IResult> Control(HttpContext context, string action, StatusToken? token, ILogger logger, ServerFleet fleet,
+        Func<ServerUnit, CancellationToken, Task<string?>> request)
     {
         var remote = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var refusal = token is null
@@ -55,7 +91,11 @@ internal static partial class ControlEndpoints
         }
 
         Log.Requested(logger, action, unit.Name, remote);
-        request(unit.Supervisor);
+        if (await request(unit, context.RequestAborted) is { } notDone)
+        {
+            Log.Refused(logger, action, remote, notDone);
+            return Results.Json(new { error = notDone, server = unit.Name }, StatusJson.Options, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
         return Results.Json(new { accepted = action, server = unit.Name, state = unit.Status.Current.State.ToString() }, StatusJson.Options,
             statusCode: StatusCodes.Status202Accepted);
     }

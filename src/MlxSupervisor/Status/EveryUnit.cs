@@ -8,8 +8,7 @@ namespace MlxSupervisor.Status;
 /// assumes there is one server (docs/STYLE.md, "Nothing registered as a singleton assumes there is only one server").
 /// </summary>
 /// <remarks>
-/// A reload starts an added unit before <see cref="ServerFleet.UnitsChanged"/> is raised, so an event it records in
-/// that moment (its first spawn, which is no restart) can be missed.
+/// A reload raises <see cref="ServerFleet.UnitsChanged"/> before an added unit runs, so its first events are heard.
 /// </remarks>
 internal sealed class EveryUnit : IDisposable
 {

@@ -35,8 +35,13 @@ public sealed partial class StatusServer : IAsyncDisposable
     private readonly ILogger _logger;
     private WebApplication? _app;
 
-    public StatusServer(StatusOptions options, FleetStatus status, SupervisorMetrics metrics, ILoggerFactory loggerFactory)
+    /// <param name="starts">Starts a held server within the memory budget for an operator's start; null: the start is asked of the supervisor directly.</param>
+    private readonly Fleet.OnDemandStarts? _starts;
+
+    public StatusServer(StatusOptions options, FleetStatus status, SupervisorMetrics metrics, ILoggerFactory loggerFactory,
+        Fleet.OnDemandStarts? starts = null)
     {
+        _starts = starts;
         _options = options;
         _status = status;
         _metrics = metrics;
@@ -116,7 +121,7 @@ public sealed partial class StatusServer : IAsyncDisposable
 
         var app = builder.Build();
         StatusEndpoints.Map(app, _status.Document);
-        ControlEndpoints.Map(app, _status.Fleet, token, _logger);
+        ControlEndpoints.Map(app, _status.Fleet, _starts, token, _logger);
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }

@@ -27,7 +27,7 @@ public static class StatusServiceCollectionExtensions
             sp.GetRequiredService<IResidentMemoryReader>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<IFrontDoorFigures>(),
             sp.GetService<MemoryLedger>()));
         services.AddSingleton(sp => new StatusServer(options, sp.GetRequiredService<FleetStatus>(), sp.GetRequiredService<SupervisorMetrics>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(), sp.GetService<Fleet.OnDemandStarts>()));
         services.AddHostedService<StatusHostedService>();
         return services;
     }
