@@ -24,6 +24,8 @@ if (args.Contains("--help"))
                        measure nothing: draw the report and the charts again from a run's benchmarks.json
           --report-from FILE --remeasure-front-door
                        measure the front door again (e.g. after other builds swamped it) into that run's figures
+          --only log-throughput
+                       run that scenario alone, at full counts, and print its figures (writes no report)
         needs supervisord (Debian: apt-get install -y supervisor)
         """);
     return 0;
@@ -60,6 +62,20 @@ var paths = BenchPaths.Discover(Option("--daemon-bin"));
 var outDirectory = Option("--out") is { } outOption
     ? Path.GetFullPath(outOption)
     : smoke ? Path.Combine(paths.RepoRoot, "bench", "out", "smoke") : Path.Combine(paths.RepoRoot, "docs");
+
+if (Option("--only") == "log-throughput")
+{
+    // One scenario alone, e.g. to compare two builds of ServerOutput, without the ten minutes of the rest.
+    Console.WriteLine($"log throughput alone, {settings.FloodRepeats} repeats of {settings.FloodLines} lines; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+    var alone = await new LogThroughputScenario(paths, settings).RunAsync();
+    Console.WriteLine($"load average after: {File.ReadAllText("/proc/loadavg").Trim()}");
+    foreach (var reader in new[] { LogThroughputScenario.AsInstalled, LogThroughputScenario.ConsoleToo })
+    {
+        var f = BenchmarkReport.FloodFigures.Of(alone, reader);
+        Console.WriteLine($"{reader}: median {f.DaemonMs:0} ms against the drained pipe's {f.DirectMs:0} ms: {f.Ratio:0.00}x; {f.Lost} of {(long)f.Lines * f.Runs} lines lost");
+    }
+    return 0;
+}
 
 if (paths.Supervisord is null)
 {
