@@ -89,8 +89,11 @@ internal sealed partial class RollingServerLog(string path, long fileSizeLimitBy
     {
         var directory = System.IO.Path.GetDirectoryName(path)!;
         var name = System.IO.Path.GetFileName(path);
+        // The pattern also matches server.log itself: .NET's "*" after a dot takes an empty extension too.
         var backups = Directory.EnumerateFiles(directory, name + ".*")
-            .Select(f => int.TryParse(System.IO.Path.GetFileName(f).AsSpan(name.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)
+            .Select(System.IO.Path.GetFileName)
+            .Select(f => f!.Length > name.Length + 1
+                && int.TryParse(f.AsSpan(name.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)
             .Where(n => n > 0)
             .OrderDescending()
             .ToList();

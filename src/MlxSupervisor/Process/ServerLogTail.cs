@@ -8,7 +8,8 @@ namespace MlxSupervisor.Process;
 /// A roll renames <c>server.log</c> to <c>server.log.1</c> and starts another <c>server.log</c>. The open file is read
 /// to its end first, so the lines written just before the roll are not lost, and then the new one from its start. A
 /// new file is told from the old by its inode, as <c>tail -F</c> tells it; where the inode cannot be had, by a file
-/// shorter than what was read of the old one.
+/// shorter than what was read of the old one. When the file rolled more than once between two looks, the files in
+/// between are read too, oldest first.
 /// </remarks>
 internal sealed class ServerLogTail : IDisposable
 {
@@ -74,6 +75,11 @@ internal sealed class ServerLogTail : IDisposable
             if (IsAnotherFile(current))
             {
                 copied += CopyToEnd(_file, output); // the lines written to the old file just before it rolled
+                foreach (var between in RolledSince(NativeMethods.Inode(_file.SafeFileHandle)))
+                {
+                    using (between)
+                        copied += CopyToEnd(between, output);
+                }
                 _file.Dispose();
                 _file = current;
                 copied += CopyToEnd(_file, output);
@@ -85,6 +91,29 @@ internal sealed class ServerLogTail : IDisposable
         }
         output.Flush();
         return copied;
+    }
+
+    /// <summary>
+    /// The files that rolled after the one this tail read, oldest first: more than one roll can come between two looks
+    /// in a flood. The old file is found among server.log.1, .2... by its inode; the ones before it in that order are
+    /// newer. If it is gone (the oldest is deleted at a roll) every backup left is newer than it.
+    /// </summary>
+    private List<FileStream> RolledSince(ulong? oldInode)
+    {
+        var newer = new List<FileStream>();
+        if (oldInode is null)
+            return newer; // No way to tell them apart: go on in the current file, as tail -F does.
+        for (var n = 1; TryOpen($"{_path}.{n}") is { } backup; n++)
+        {
+            if (NativeMethods.Inode(backup.SafeFileHandle) == oldInode)
+            {
+                backup.Dispose();
+                break;
+            }
+            newer.Add(backup);
+        }
+        newer.Reverse();
+        return newer;
     }
 
     private bool IsAnotherFile(FileStream current) =>

@@ -30,7 +30,7 @@ internal static class LogsCommand
         var follow = new Option<bool>("--follow", "-f") { Description = "Go on printing lines as the server writes them, across rolls, until Ctrl+C." };
         var lines = new Option<int>("--lines", "-n")
         {
-            Description = $"How many of the last lines to print first (default {DefaultLines}).",
+            Description = "How many of the last lines to print first.",
             HelpName = "N",
             DefaultValueFactory = _ => DefaultLines,
         };
@@ -97,7 +97,7 @@ internal static class LogsCommand
         }
         catch (OperationCanceledException)
         {
-            // Ctrl+C or SIGTERM: the way out of following.
+            // Ctrl+C or SIGTERM, the way out of following: System.CommandLine then exits 130 or 143, as tail -f would.
         }
         return CliExitCodes.Ok;
     }
