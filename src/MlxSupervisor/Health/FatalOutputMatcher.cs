@@ -35,7 +35,10 @@ public sealed class FatalOutputMatcher
     /// <summary>True when the list is the same as <paramref name="patterns"/>, so a reload need not compile it again.</summary>
     public bool Uses(IEnumerable<string> patterns) => Patterns.SequenceEqual(patterns.Where(p => !string.IsNullOrEmpty(p)));
 
-    public bool Matches(string line)
+    public bool Matches(string line) => Matches(line.AsSpan());
+
+    /// <summary>As <see cref="Matches(string)"/>, on a line the output pump decoded into its own buffer, with no string made for it.</summary>
+    public bool Matches(ReadOnlySpan<char> line)
     {
         foreach (var pattern in _patterns)
         {

@@ -13,8 +13,8 @@ namespace MlxSupervisor.Process;
 /// supervisor reports a crash.
 /// </summary>
 /// <remarks>
-/// The pipes are drained in large blocks, each stamped with the time it was read, and framed into lines on the pump's
-/// side, which writes them to the file a batch at a time. Reading line by line (CliWrap's PipeTarget.ToDelegate) kept
+/// The pipes are drained in large blocks, each by a thread of its own and each block stamped with the time it was read,
+/// and framed into lines on the pump's side, which writes them to the file a batch at a time. Reading line by line (CliWrap's PipeTarget.ToDelegate) kept
 /// up with about 400,000 lines/s, so a server printing faster than that stalled on a full pipe: 200,000 lines took 18×
 /// as long as on a drained pipe; logging each line as a Serilog event, 6.4× (docs/benchmarks.md).
 /// </remarks>
@@ -22,6 +22,9 @@ internal sealed partial class ServerOutput : IAsyncDisposable
 {
     private const int TailLines = 20;
     private const int BlockSize = 64 * 1024;
+
+    /// <summary>A drain thread only reads and hands blocks on.</summary>
+    private const int DrainStackBytes = 256 * 1024;
 
     /// <summary>Framed lines gathered before a write; when the pump is behind it writes this much at once, so a flood costs few writes.</summary>
     private const int WriteBatchBytes = 256 * 1024;
@@ -39,6 +42,7 @@ internal sealed partial class ServerOutput : IAsyncDisposable
     private long _bufferedBytes;
     private long _droppedLines;
     private long _reportedDrops; // The pump's alone.
+    private char[] _decoded = new char[1024]; // The pump's alone.
     private int _openPipes = 2;
 
     /// <param name="log">The server's log file, shared by its lives.</param>
@@ -78,7 +82,44 @@ internal sealed partial class ServerOutput : IAsyncDisposable
     /// <summary>Lines are written from here on, marked with the server's pid, which CliWrap knows only once it runs.</summary>
     public void Attach(int pid) => _pid.TrySetResult(pid);
 
-    private async Task DrainAsync(System.IO.Stream source, Stream stream, CancellationToken cancellationToken)
+    /// <summary>
+    /// Drains one pipe on a thread of its own, blocked in read(2), which the kernel wakes the moment the server writes.
+    /// Awaiting each read instead (a wake-up through the runtime's I/O poller and a pool thread per 64 KB, the size of
+    /// the pipe) let a 200,000-line flood take 7× as long to print as on a drained pipe on a loaded 2-core machine;
+    /// with the thread, under 2× (issue 14, docs/benchmarks.md).
+    /// </summary>
+    /// <remarks>
+    /// CliWrap cancels the token only to stop waiting on pipes that a survivor of SIGKILL still holds. The task then
+    /// ends at once; the thread stays in its read until that survivor closes the pipe, or finds the stream disposed.
+    /// </remarks>
+    private Task DrainAsync(System.IO.Stream source, Stream stream, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Drain(source, stream);
+                done.TrySetResult();
+            }
+            catch (ObjectDisposedException)
+            {
+                done.TrySetResult(); // CliWrap disposed the pipe after giving up on it: see the remarks.
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e); // On a thread of its own, an exception left unhandled would end the daemon.
+            }
+        }, DrainStackBytes)
+        {
+            IsBackground = true,
+            Name = stream == Stream.Stdout ? "server stdout" : "server stderr",
+        };
+        thread.Start();
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    private void Drain(System.IO.Stream source, Stream stream)
     {
         var gap = Gap.None;
         try
@@ -86,7 +127,7 @@ internal sealed partial class ServerOutput : IAsyncDisposable
             while (true)
             {
                 var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
-                var read = await source.ReadAsync(buffer.AsMemory(0, BlockSize), cancellationToken);
+                var read = source.Read(buffer, 0, BlockSize);
                 if (read == 0)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -146,14 +187,11 @@ internal sealed partial class ServerOutput : IAsyncDisposable
 
     private void OnLine(Stream stream, ReadOnlySpan<byte> bytes)
     {
-        var fatal = _fatal is not null && !_fatalLine.Task.IsCompleted;
-        if (stream == Stream.Stdout && !fatal)
-            return;
-        var line = Encoding.UTF8.GetString(bytes);
-        if (fatal && _fatal!.Matches(line))
-            _fatalLine.TrySetResult(line);
+        if (_fatal is not null && !_fatalLine.Task.IsCompleted && IsFatal(bytes))
+            _fatalLine.TrySetResult(Encoding.UTF8.GetString(bytes));
         if (stream == Stream.Stderr)
         {
+            var line = Encoding.UTF8.GetString(bytes);
             lock (_stderrTail)
             {
                 if (_stderrTail.Count == TailLines)
@@ -161,6 +199,16 @@ internal sealed partial class ServerOutput : IAsyncDisposable
                 _stderrTail.Enqueue(line);
             }
         }
+    }
+
+    /// <summary>Decodes the line into a buffer kept for the purpose: in a flood a string for each line was most of the pump's work.</summary>
+    private bool IsFatal(ReadOnlySpan<byte> bytes)
+    {
+        var count = Encoding.UTF8.GetMaxCharCount(bytes.Length);
+        if (_decoded.Length < count)
+            _decoded = new char[Math.Max(count, 2 * _decoded.Length)];
+        var chars = Encoding.UTF8.GetChars(bytes, _decoded);
+        return _fatal!.Matches(_decoded.AsSpan(0, chars));
     }
 
     private void ReportDrops(int pid, LineFramer framer, DateTimeOffset at)

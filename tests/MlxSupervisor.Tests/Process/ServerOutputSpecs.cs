@@ -146,8 +146,16 @@ public sealed class ServerOutputSpecs : IDisposable
         output.DroppedLines.Should().BeGreaterThan(0);
 
         fileStalls.Set();
-        await _file.WaitFor(" stdout] "); // the file is written again...
-        server.SendSecondPart();          // ...and the server prints on
+        // The file is written again, and has caught up with what was kept: only then does the server print on, or
+        // its next lines would find the buffer still full and be dropped too.
+        var kept = first.Count(c => c == '\n') - output.DroppedLines;
+        var deadline = DateTime.UtcNow + Timeouts.Wait;
+        while (_file.Lines.Count(l => l.Contains(" stdout] early ", StringComparison.Ordinal)) < kept)
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "the file catches up once the disk goes on");
+            await Task.Delay(10);
+        }
+        server.SendSecondPart();
         await writing.WaitAsync(TimeSpan.FromSeconds(10));
         await output.Stderr.CopyFromAsync(Stream.Null);
         await output.DisposeAsync();
@@ -194,36 +202,40 @@ public sealed class ServerOutputSpecs : IDisposable
     /// <summary>Hands out its bytes at most <c>readSize</c> at a time, as a pipe does when the writer is slow.</summary>
     private sealed class TrickleStream(byte[] bytes, int readSize) : MemoryStream(bytes)
     {
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            base.ReadAsync(buffer[..Math.Min(buffer.Length, readSize)], cancellationToken);
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, readSize));
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            base.ReadAsync(buffer, offset, Math.Min(count, readSize), cancellationToken);
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, readSize)]);
     }
 
     /// <summary>A pipe that hands out a first part, then waits for the test before handing out a second.</summary>
-    private sealed class PhasedStream(byte[] first, byte[] second, int readSize) : AsyncReadOnlyStream
+    private sealed class PhasedStream(byte[] first, byte[] second, int readSize) : ReadOnlyPipe
     {
         private readonly TaskCompletionSource _firstRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _secondSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly ManualResetEventSlim _secondSent = new();
         private int _position;
 
         public Task FirstPartRead => _firstRead.Task;
 
-        public void SendSecondPart() => _secondSent.TrySetResult();
+        public void SendSecondPart() => _secondSent.Set();
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        public override int Read(byte[] buffer, int offset, int count)
         {
             if (_position == first.Length)
             {
                 _firstRead.TrySetResult();
-                await _secondSent.Task.WaitAsync(cancellationToken);
+                _secondSent.Wait(Timeouts.Wait);
             }
-            var (source, offset) = _position < first.Length ? (first, _position) : (second, _position - first.Length);
-            var count = Math.Min(Math.Min(buffer.Length, readSize), source.Length - offset);
-            source.AsSpan(offset, count).CopyTo(buffer.Span);
-            _position += count;
-            return count;
+            var (source, from) = _position < first.Length ? (first, _position) : (second, _position - first.Length);
+            var taken = Math.Min(Math.Min(count, readSize), source.Length - from);
+            source.AsSpan(from, taken).CopyTo(buffer.AsSpan(offset));
+            _position += taken;
+            return taken;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            _secondSent.Dispose();
+            base.Dispose(disposing);
         }
     }
 
@@ -238,47 +250,46 @@ public sealed class ServerOutputSpecs : IDisposable
     }
 
     /// <summary>A pipe the test writes into a piece at a time, each piece one read, as a server printing now and then.</summary>
-    private sealed class ScriptedPipe : AsyncReadOnlyStream
+    private sealed class ScriptedPipe : ReadOnlyPipe
     {
-        private readonly System.Threading.Channels.Channel<byte[]> _pieces = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
+        private readonly System.Collections.Concurrent.BlockingCollection<byte[]> _pieces = [];
         private readonly SemaphoreSlim _taken = new(0);
         private bool _handedOut;
 
         /// <summary>Completes once the piece has been read off the pipe and handed on: the reader has come back for more.</summary>
         public async Task Send(string text)
         {
-            await _pieces.Writer.WriteAsync(Encoding.UTF8.GetBytes(text));
-            await _taken.WaitAsync(Timeouts.Wait);
+            _pieces.Add(Encoding.UTF8.GetBytes(text));
+            (await _taken.WaitAsync(Timeouts.Wait)).Should().BeTrue("the drain reads what the server prints");
         }
 
-        public void End() => _pieces.Writer.TryComplete();
+        public void End() => _pieces.CompleteAdding();
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        public override int Read(byte[] buffer, int offset, int count)
         {
             if (_handedOut)
             {
                 _handedOut = false;
                 _taken.Release();
             }
-            if (!await _pieces.Reader.WaitToReadAsync(cancellationToken))
-                return 0;
-            var piece = await _pieces.Reader.ReadAsync(cancellationToken);
-            piece.CopyTo(buffer);
+            if (!_pieces.TryTake(out var piece, Timeouts.Wait))
+                return 0; // ended
+            piece.CopyTo(buffer, offset);
             _handedOut = true;
             return piece.Length;
         }
+
+        protected override void Dispose(bool disposing)
+        {
+            _pieces.Dispose();
+            _taken.Dispose();
+            base.Dispose(disposing);
+        }
     }
 
-    /// <summary>The read end of a pipe, read only asynchronously, as CliWrap reads it.</summary>
-    private abstract class AsyncReadOnlyStream : Stream
+    /// <summary>The read end of a pipe, whose reads block until the server writes, as <see cref="ServerOutput"/> reads it.</summary>
+    private abstract class ReadOnlyPipe : Stream
     {
-        public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
         public override bool CanRead => true;
 
         public override bool CanSeek => false;
