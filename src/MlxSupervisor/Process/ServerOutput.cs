@@ -23,6 +23,12 @@ internal sealed partial class ServerOutput : IAsyncDisposable
     private const int TailLines = 20;
     private const int BlockSize = 64 * 1024;
 
+    /// <summary>
+    /// How much the server's pipes hold, on Linux: the server writes that much without waiting for the daemon to be
+    /// scheduled, where a 64 KB pipe made it wait once per 64 KB. 1 MB is the most an unprivileged process may ask for.
+    /// </summary>
+    internal const int PipeBytes = 1024 * 1024;
+
     /// <summary>A drain thread only reads and hands blocks on.</summary>
     private const int DrainStackBytes = 256 * 1024;
 
@@ -94,6 +100,8 @@ internal sealed partial class ServerOutput : IAsyncDisposable
     /// </remarks>
     private Task DrainAsync(System.IO.Stream source, Stream stream, CancellationToken cancellationToken)
     {
+        if (source is System.IO.Pipes.PipeStream pipe)
+            NativeMethods.TryResizePipe(pipe.SafePipeHandle, PipeBytes);
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {

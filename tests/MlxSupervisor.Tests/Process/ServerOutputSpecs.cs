@@ -1,3 +1,4 @@
+using System.IO.Pipes;
 using System.Text;
 using FluentAssertions;
 using Microsoft.Extensions.Logging;
@@ -126,6 +127,27 @@ public sealed class ServerOutputSpecs : IDisposable
         await output.DisposeAsync();
 
         output.StderrTail.Should().Equal(Enumerable.Range(11, 20).Select(i => $"err {i}"));
+    }
+
+    [Fact(Timeout = Timeouts.UnitTestMs)]
+    public async Task On_Linux_the_servers_pipe_is_made_to_hold_a_megabyte_so_a_burst_never_waits_for_the_daemon()
+    {
+        using var server = new AnonymousPipeServerStream(PipeDirection.Out);
+        using var daemonEnd = new AnonymousPipeClientStream(PipeDirection.In, server.ClientSafePipeHandle);
+        var before = NativeMethods.PipeSize(daemonEnd.SafePipeHandle);
+        var output = NewOutput();
+
+        var draining = output.Stdout.CopyFromAsync(daemonEnd);
+        server.Write("hello\n"u8);
+        await _file.WaitFor("] hello");
+        var after = NativeMethods.PipeSize(daemonEnd.SafePipeHandle);
+        server.Dispose();
+        await draining.WaitAsync(Timeouts.Wait);
+        await output.Stderr.CopyFromAsync(Stream.Null);
+        await output.DisposeAsync();
+
+        before.Should().Be(64 * 1024, "Linux's default");
+        after.Should().Be(ServerOutput.PipeBytes);
     }
 
     private const int StalledCapacity = 64 * 1024;
