@@ -13,10 +13,11 @@ namespace MlxSupervisor.Process;
 /// supervisor reports a crash.
 /// </summary>
 /// <remarks>
-/// The pipes are drained in large blocks, each by a thread of its own and each block stamped with the time it was read,
-/// and framed into lines on the pump's side, which writes them to the file a batch at a time. Reading line by line (CliWrap's PipeTarget.ToDelegate) kept
-/// up with about 400,000 lines/s, so a server printing faster than that stalled on a full pipe: 200,000 lines took 18×
-/// as long as on a drained pipe; logging each line as a Serilog event, 6.4× (docs/benchmarks.md).
+/// The pipes are drained in large blocks, each pipe by a thread of its own, each block stamped with the time it was
+/// read; a single pump frames the blocks into lines and writes them to the file a batch at a time. What a server
+/// printing as fast as it can paid for each way, against a pipe drained and discarded (docs/benchmarks.md): reading
+/// line by line (CliWrap's PipeTarget.ToDelegate), 18×; blocks, each line a Serilog event, 6.4×; awaited block reads
+/// framed into the file, 7× on a loaded machine, its wake-ups the cost (see <see cref="DrainAsync"/>).
 /// </remarks>
 internal sealed partial class ServerOutput : IAsyncDisposable
 {
