@@ -30,10 +30,12 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
 
     var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
     SupervisorOptions options;
+    ServerLogSettings serverLogs;
     try
     {
         DaemonSettings.AddLayers(builder.Configuration, configPath, demo, DaemonSettings.ReloadOnChangeFromEnvironment());
         options = SupervisorSettings.Load(builder.Configuration);
+        serverLogs = ServerLogSettings.Load(builder.Configuration);
     }
     catch (SettingsException e)
     {
@@ -81,7 +83,7 @@ static async Task<int> RunDaemonAsync(string? configPath, bool demo, Cancellatio
     builder.Services.AddSingleton(sp => new ServerUnitFactory(live, stateDirectory, sp.GetRequiredService<TimeProvider>(),
         sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IProcessTable>(), sp.GetRequiredService<IProcessExitWatcher>(),
         sp.GetRequiredService<IServerMemoryReader>(), sp.GetRequiredService<IHealthProbe>(), sp.GetRequiredService<IGenerationProbe>(),
-        sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        serverLogs, sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
     builder.Services.AddSingleton(sp => new ServerFleet(sp.GetRequiredService<ServerUnitFactory>().Create, live,
         sp.GetRequiredService<ILoggerFactory>().CreateLogger("MlxSupervisor.Fleet")));
     builder.Services.AddSingleton(sp => new MemoryLedger(sp.GetRequiredService<IServerMemoryReader>(),

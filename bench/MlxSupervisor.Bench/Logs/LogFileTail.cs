@@ -3,10 +3,11 @@ using System.Text;
 namespace MlxSupervisor.Bench.Logs;
 
 /// <summary>
-/// Follows the daemon's rolling log file as it grows, reading each byte once, so watching a flood land in the
+/// Follows a log file of the daemon's (its own rolling file, or a server's <c>server.log</c>) as it grows, reading each byte once, so watching a flood land in the
 /// file costs about as much as writing it did, not a rescan per poll.
 /// </summary>
-internal sealed class LogFileTail(string directory) : IDisposable
+/// <param name="pattern">The file, or a pattern for it: the first in name order is followed.</param>
+internal sealed class LogFileTail(string directory, string pattern = "mlx-supervisor-*.log") : IDisposable
 {
     private readonly char[] _buffer = new char[64 * 1024];
     private readonly StringBuilder _partial = new();
@@ -18,7 +19,7 @@ internal sealed class LogFileTail(string directory) : IDisposable
     {
         if (_reader is null)
         {
-            var file = Directory.Exists(directory) ? Directory.GetFiles(directory, "mlx-supervisor-*.log").Order().FirstOrDefault() : null;
+            var file = Directory.Exists(directory) ? Directory.GetFiles(directory, pattern).Order().FirstOrDefault() : null;
             if (file is null)
                 return 0;
             _reader = new StreamReader(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));

@@ -108,7 +108,7 @@ internal static partial class BenchmarkReport
         if (r.Flood is { } runs)
         {
             var flood = FloodFigures.Of(runs, LogThroughputScenario.AsInstalled);
-            table.Row($"Server output, {Count(flood.Lines)} lines at once (as installed)", $"{Count((long)flood.DaemonLinesPerSecond)} lines/s taken in: {Ratio(flood.Ratio)} the drained pipe's print time (goal ≤ 3×); {Count(flood.Lost)} of {Count((long)flood.Lines * flood.Runs)} lines lost over {flood.Runs} runs (goal: none)",
+            table.Row($"Server output, {Count(flood.Lines)} lines at once (as installed)", $"{Count((long)flood.DaemonLinesPerSecond)} lines/s taken in: {Ratio(flood.Ratio)} the drained pipe's print time (goal ≤ 2×); {Count(flood.Lost)} of {Count((long)flood.Lines * flood.Runs)} lines lost over {flood.Runs} runs (goal: none)",
                 "–", "–");
         }
         if (Selected(r, ScenarioSelection.FrontDoor))

@@ -24,6 +24,7 @@ internal sealed class ServerUnitFactory(
     IServerMemoryReader memoryReader,
     IHealthProbe healthProbe,
     IGenerationProbe generationProbe,
+    ServerLogSettings serverLogs,
     System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
 {
     /// <summary>Where a server's record lives: the state directory itself for the single server, as before fleets; a folder per server otherwise.</summary>
@@ -41,7 +42,7 @@ internal sealed class ServerUnitFactory(
         var category = initial.IsSingle ? "" : $".{name}";
         var stateFile = new ServerStateFile(StateDirectoryOf(stateDirectory, initial));
         var launcher = new RecordingLauncher(
-            new AdoptingLauncher(new PortCheckingLauncher(new CliWrapServerLauncher(loggerFactory, processTable, time), Options),
+            new AdoptingLauncher(new PortCheckingLauncher(new CliWrapServerLauncher(loggerFactory, processTable, time, serverLogs.Open(initial, loggerFactory.CreateLogger("MlxSupervisor.Server" + category))), Options),
                 Options, healthProbe, processTable, exitWatcher, time, loggerFactory.CreateLogger("MlxSupervisor.Adoption" + category)),
             stateFile, processTable, time);
         var activity = new FrontDoorStatistics(time, meterFactory, name);

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace MlxSupervisor.Process;
 
 /// <summary>Spawns the server through CliWrap, as the leader of its own process group.</summary>
-internal sealed class CliWrapServerLauncher(ILoggerFactory loggerFactory, IProcessTable processTable, TimeProvider time) : IServerLauncher
+/// <param name="serverLog">Where the server's output goes: its own log file (<see cref="RollingServerLog"/>), shared by its lives.</param>
+internal sealed class CliWrapServerLauncher(ILoggerFactory loggerFactory, IProcessTable processTable, TimeProvider time, IServerLog serverLog) : IServerLauncher
 {
     /// <summary>Server output held for the log before more is dropped: 200,000 lines of 80 characters fit twice.</summary>
     internal const long OutputBufferBytes = 32 * 1024 * 1024;
@@ -17,7 +18,7 @@ internal sealed class CliWrapServerLauncher(ILoggerFactory loggerFactory, IProce
             ?? throw new ServerStartException($"cannot run server command {problem}");
         var (fileName, arguments) = ProcessGroupLauncher.Wrap(executable, spec.Arguments);
 
-        var output = new ServerOutput(_serverLogger, OutputBufferBytes, spec.FatalOutput);
+        var output = new ServerOutput(serverLog, _serverLogger, OutputBufferBytes, time, spec.FatalOutput);
         var command = Cli.Wrap(fileName)
             .WithArguments(arguments)
             .WithEnvironmentVariables(spec.Environment)

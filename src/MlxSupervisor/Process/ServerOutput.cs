@@ -7,37 +7,60 @@ using Microsoft.Extensions.Logging;
 namespace MlxSupervisor.Process;
 
 /// <summary>
-/// Carries the server's output to the log through a bounded buffer, so a slow log disk can neither block the
-/// server's writes nor grow the daemon's memory without limit. What doesn't fit is dropped and counted.
+/// Carries the server's output to its own log file (<see cref="IServerLog"/>) through a bounded buffer, so a slow log
+/// disk can neither block the server's writes nor grow the daemon's memory without limit. What doesn't fit is dropped
+/// and counted. The daemon's log gets none of the lines (issue 14): only the drops, and the stderr tail when the
+/// supervisor reports a crash.
 /// </summary>
 /// <remarks>
-/// The pipes are drained in large blocks and split into lines on the logging side. Reading line by line
-/// (CliWrap's PipeTarget.ToDelegate) kept up with about 400,000 lines/s, so a server printing faster than
-/// that stalled on a full pipe: 200,000 lines took 18× as long as on a drained pipe (docs/benchmarks.md).
+/// The pipes are drained in large blocks, each pipe by a thread of its own, each block stamped with the time it was
+/// read; a single pump frames the blocks into lines and writes them to the file a batch at a time. What a server
+/// printing as fast as it can paid for each way, against a pipe drained and discarded (docs/benchmarks.md): reading
+/// line by line (CliWrap's PipeTarget.ToDelegate), 18×; blocks, each line a Serilog event, 6.4×; awaited block reads
+/// framed into the file, 7× on a loaded machine, its wake-ups the cost (see <see cref="DrainAsync"/>).
 /// </remarks>
 internal sealed partial class ServerOutput : IAsyncDisposable
 {
     private const int TailLines = 20;
     private const int BlockSize = 64 * 1024;
 
+    /// <summary>
+    /// How much the server's pipes hold, on Linux: the server writes that much without waiting for the daemon to be
+    /// scheduled, where a 64 KB pipe made it wait once per 64 KB. 1 MB is the most an unprivileged process may ask for.
+    /// </summary>
+    internal const int PipeBytes = 1024 * 1024;
+
+    /// <summary>A drain thread only reads and hands blocks on.</summary>
+    private const int DrainStackBytes = 256 * 1024;
+
+    /// <summary>Framed lines gathered before a write; when the pump is behind it writes this much at once, so a flood costs few writes.</summary>
+    private const int WriteBatchBytes = 256 * 1024;
+
     private readonly Channel<Block> _blocks = Channel.CreateUnbounded<Block>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Queue<string> _stderrTail = new(TailLines);
     private readonly TaskCompletionSource<int> _pid = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<string> _fatalLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Health.FatalOutputMatcher? _fatal;
+    private readonly IServerLog _log;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly long _capacityBytes;
     private readonly Task _pump;
     private long _bufferedBytes;
     private long _droppedLines;
-    private long _reportedDrops; // The pump's alone, and DisposeAsync's once the pump has ended.
+    private long _reportedDrops; // The pump's alone.
+    private char[] _decoded = new char[1024]; // The pump's alone.
     private int _openPipes = 2;
 
+    /// <param name="log">The server's log file, shared by its lives.</param>
+    /// <param name="logger">The daemon's log, for what was dropped.</param>
     /// <param name="fatal">The lines that mean the server is dead (<c>Health:FatalOutput</c>); null: none.</param>
-    public ServerOutput(ILogger logger, long capacityBytes, Health.FatalOutputMatcher? fatal = null)
+    public ServerOutput(IServerLog log, ILogger logger, long capacityBytes, TimeProvider time, Health.FatalOutputMatcher? fatal = null)
     {
+        _log = log;
         _logger = logger;
         _capacityBytes = capacityBytes;
+        _time = time;
         _fatal = fatal;
         _pump = Task.Run(PumpAsync);
     }
@@ -45,7 +68,7 @@ internal sealed partial class ServerOutput : IAsyncDisposable
     /// <summary>The first line, on either stream, that matched <c>Health:FatalOutput</c>; never completes when none does.</summary>
     public Task<string> FatalLine => _fatalLine.Task;
 
-    /// <summary>Completes once every line read off the pipes has been logged: the pipes have closed and the log caught up.</summary>
+    /// <summary>Completes once every line read off the pipes has been written: the pipes have closed and the log caught up.</summary>
     public Task Logged => _pump;
 
     public PipeTarget Stdout => PipeTarget.Create((source, ct) => DrainAsync(source, Stream.Stdout, ct));
@@ -63,10 +86,49 @@ internal sealed partial class ServerOutput : IAsyncDisposable
         }
     }
 
-    /// <summary>Lines are logged from here on, marked with the server's pid, which CliWrap knows only once it runs.</summary>
+    /// <summary>Lines are written from here on, marked with the server's pid, which CliWrap knows only once it runs.</summary>
     public void Attach(int pid) => _pid.TrySetResult(pid);
 
-    private async Task DrainAsync(System.IO.Stream source, Stream stream, CancellationToken cancellationToken)
+    /// <summary>
+    /// Drains one pipe on a thread of its own, blocked in read(2), which the kernel wakes the moment the server writes.
+    /// Awaiting each read instead (a wake-up through the runtime's I/O poller and a pool thread per 64 KB, the size of
+    /// the pipe) let a 200,000-line flood take 7× as long to print as on a drained pipe on a loaded 2-core machine;
+    /// with the thread, under 2× (issue 14, docs/benchmarks.md).
+    /// </summary>
+    /// <remarks>
+    /// CliWrap cancels the token only to stop waiting on pipes that a survivor of SIGKILL still holds. The task then
+    /// ends at once; the thread stays in its read until that survivor closes the pipe, or finds the stream disposed.
+    /// </remarks>
+    private Task DrainAsync(System.IO.Stream source, Stream stream, CancellationToken cancellationToken)
+    {
+        if (source is System.IO.Pipes.PipeStream pipe)
+            NativeMethods.TryResizePipe(pipe.SafePipeHandle, PipeBytes);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Drain(source, stream);
+                done.TrySetResult();
+            }
+            catch (ObjectDisposedException)
+            {
+                done.TrySetResult(); // CliWrap disposed the pipe after giving up on it: see the remarks.
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e); // On a thread of its own, an exception left unhandled would end the daemon.
+            }
+        }, DrainStackBytes)
+        {
+            IsBackground = true,
+            Name = stream == Stream.Stdout ? "server stdout" : "server stderr",
+        };
+        thread.Start();
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    private void Drain(System.IO.Stream source, Stream stream)
     {
         var gap = Gap.None;
         try
@@ -74,7 +136,7 @@ internal sealed partial class ServerOutput : IAsyncDisposable
             while (true)
             {
                 var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
-                var read = await source.ReadAsync(buffer.AsMemory(0, BlockSize), cancellationToken);
+                var read = source.Read(buffer, 0, BlockSize);
                 if (read == 0)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -88,7 +150,7 @@ internal sealed partial class ServerOutput : IAsyncDisposable
                     ArrayPool<byte>.Shared.Return(buffer);
                     continue;
                 }
-                if (!_blocks.Writer.TryWrite(new Block(stream, buffer, read, gap)))
+                if (!_blocks.Writer.TryWrite(new Block(stream, buffer, read, gap, _time.GetUtcNow())))
                 {
                     ArrayPool<byte>.Shared.Return(buffer); // Disposed while a stray process still writes.
                     return;
@@ -106,31 +168,39 @@ internal sealed partial class ServerOutput : IAsyncDisposable
     private async Task PumpAsync()
     {
         var pid = await _pid.Task;
-        using var stdout = new LineSplitter();
-        using var stderr = new LineSplitter();
+        using var framer = new LineFramer(pid, _time.LocalTimeZone);
         await foreach (var block in _blocks.Reader.ReadAllAsync())
         {
-            // The log has caught up after a loss: say so now, not only when this server's life ends.
+            // The log has caught up after a loss: say so now, where it happened, not only when this server's life ends.
             if (block.GapBefore != Gap.None)
-                ReportDrops(pid);
-            var splitter = block.Stream == Stream.Stdout ? stdout : stderr;
-            foreach (var line in splitter.Split(block.Bytes.AsSpan(0, block.Length), block.GapBefore))
-                Emit(pid, block.Stream, line);
+                ReportDrops(pid, framer, block.At);
+            framer.Add(block.Stream, block.Bytes.AsSpan(0, block.Length), block.GapBefore, block.At, OnLine);
             Interlocked.Add(ref _bufferedBytes, -block.Length);
             ArrayPool<byte>.Shared.Return(block.Bytes);
+            // Written when nothing more is waiting, so a quiet server's lines reach the file at once and a flood's go in batches.
+            if (framer.Framed.Length >= WriteBatchBytes || !_blocks.Reader.TryPeek(out _))
+                Write(framer);
         }
-        if (stdout.Rest() is { } lastOut)
-            Emit(pid, Stream.Stdout, lastOut);
-        if (stderr.Rest() is { } lastErr)
-            Emit(pid, Stream.Stderr, lastErr);
+        framer.End(OnLine);
+        ReportDrops(pid, framer, _time.GetUtcNow());
+        Write(framer);
     }
 
-    private void Emit(int pid, Stream stream, string line)
+    private void Write(LineFramer framer)
     {
-        if (_fatal is not null && !_fatalLine.Task.IsCompleted && _fatal.Matches(line))
-            _fatalLine.TrySetResult(line);
+        if (framer.Framed.IsEmpty)
+            return;
+        _log.Write(framer.Framed);
+        framer.Written();
+    }
+
+    private void OnLine(Stream stream, ReadOnlySpan<byte> bytes)
+    {
+        if (_fatal is not null && !_fatalLine.Task.IsCompleted && IsFatal(bytes))
+            _fatalLine.TrySetResult(Encoding.UTF8.GetString(bytes));
         if (stream == Stream.Stderr)
         {
+            var line = Encoding.UTF8.GetString(bytes);
             lock (_stderrTail)
             {
                 if (_stderrTail.Count == TailLines)
@@ -138,25 +208,34 @@ internal sealed partial class ServerOutput : IAsyncDisposable
                 _stderrTail.Enqueue(line);
             }
         }
-        Log.Line(_logger, pid, stream == Stream.Stdout ? "stdout" : "stderr", line);
     }
 
-    private void ReportDrops(int pid)
+    /// <summary>Decodes the line into a buffer kept for the purpose: in a flood a string for each line was most of the pump's work.</summary>
+    private bool IsFatal(ReadOnlySpan<byte> bytes)
     {
-        var dropped = DroppedLines;
-        if (dropped == _reportedDrops)
-            return;
-        Log.Dropped(_logger, pid, dropped - _reportedDrops);
-        _reportedDrops = dropped;
+        var count = Encoding.UTF8.GetMaxCharCount(bytes.Length);
+        if (_decoded.Length < count)
+            _decoded = new char[Math.Max(count, 2 * _decoded.Length)];
+        var chars = Encoding.UTF8.GetChars(bytes, _decoded);
+        return _fatal!.Matches(_decoded.AsSpan(0, chars));
     }
 
-    /// <summary>Call once the pipes have closed: logs what is still buffered and what was dropped since the last report.</summary>
+    private void ReportDrops(int pid, LineFramer framer, DateTimeOffset at)
+    {
+        var dropped = DroppedLines - _reportedDrops;
+        if (dropped == 0)
+            return;
+        Log.Dropped(_logger, pid, dropped);
+        framer.Note(at, $"dropped {dropped} lines of output here: the log could not keep up");
+        _reportedDrops += dropped;
+    }
+
+    /// <summary>Call once the pipes have closed: writes what is still buffered, and what was dropped since the last report.</summary>
     public async ValueTask DisposeAsync()
     {
         _pid.TrySetResult(0);
         _blocks.Writer.TryComplete();
         await _pump;
-        ReportDrops(_pid.Task.Result);
     }
 
     private enum Stream
@@ -177,81 +256,12 @@ internal sealed partial class ServerOutput : IAsyncDisposable
         MidLine = 2,
     }
 
-    private readonly record struct Block(Stream Stream, byte[] Bytes, int Length, Gap GapBefore);
-
-    /// <summary>Turns blocks of UTF-8 into lines, carrying a partial line (and a split character) to the next block.</summary>
-    /// <remarks>
-    /// Its char buffer is rented, not allocated: it lives as long as the server, so a new one for each server's life
-    /// would reach gen2 and wait there, as garbage, for a full collection. One for a whole block would also be 128 KB,
-    /// on the large object heap; a block is decoded a chunk at a time instead.
-    /// </remarks>
-    private sealed class LineSplitter : IDisposable
-    {
-        /// <summary>Bytes decoded at a time: UTF-8 gives at most one char per byte, plus one carried over.</summary>
-        private const int DecodeChunk = 16 * 1024 - 1;
-
-        private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
-        private readonly StringBuilder _partial = new();
-        private readonly char[] _chars = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(DecodeChunk));
-
-        public void Dispose() => ArrayPool<char>.Shared.Return(_chars);
-
-        public List<string> Split(ReadOnlySpan<byte> bytes, Gap gapBefore)
-        {
-            var lines = new List<string>();
-            if (gapBefore != Gap.None)
-            {
-                // The line begun before the drop ended in what was dropped, and was counted with it.
-                _partial.Clear();
-                _decoder.Reset();
-            }
-            // The start of this line was dropped: mark it rather than log a fragment as if it were whole.
-            if (gapBefore == Gap.MidLine)
-                _partial.Append("[…] ");
-            while (!bytes.IsEmpty)
-            {
-                var chunk = bytes[..Math.Min(bytes.Length, DecodeChunk)];
-                var count = _decoder.GetChars(chunk, _chars, flush: false);
-                SplitInto(lines, _chars.AsSpan(0, count));
-                bytes = bytes[chunk.Length..];
-            }
-            return lines;
-        }
-
-        private void SplitInto(List<string> lines, ReadOnlySpan<char> text)
-        {
-            while (true)
-            {
-                var newline = text.IndexOf('\n');
-                if (newline < 0)
-                {
-                    _partial.Append(text);
-                    return;
-                }
-                var line = text[..newline].TrimEnd('\r');
-                if (_partial.Length > 0)
-                {
-                    lines.Add(_partial.Append(line).ToString());
-                    _partial.Clear();
-                }
-                else
-                {
-                    lines.Add(line.ToString());
-                }
-                text = text[(newline + 1)..];
-            }
-        }
-
-        public string? Rest() => _partial.Length > 0 ? _partial.ToString() : null;
-    }
+    private readonly record struct Block(Stream Stream, byte[] Bytes, int Length, Gap GapBefore, DateTimeOffset At);
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 100, EventName = "ServerOutput", Level = LogLevel.Information, Message = "[{Pid} {Stream}] {Line}")]
-        public static partial void Line(ILogger logger, int pid, string stream, string line);
-
         [LoggerMessage(EventId = 101, EventName = "ServerOutputDropped", Level = LogLevel.Warning,
-            Message = "Dropped {Count} lines of server {Pid} output because the log could not keep up")]
+            Message = "Dropped {Count} lines of server {Pid} output because its log could not keep up")]
         public static partial void Dropped(ILogger logger, int pid, long count);
     }
 }

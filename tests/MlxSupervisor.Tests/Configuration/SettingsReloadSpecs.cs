@@ -67,7 +67,7 @@ public sealed class SettingsReloadSpecs : IDisposable
         var reloaded = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         watcher.Reloaded += applied => reloaded.TrySetResult(applied);
         var probe = new CountingProbe(new HttpHealthProbe(HttpHealthProbe.CreateClient(), TimeProvider.System));
-        var launcher = new TrackingLauncher(new CliWrapServerLauncher(_loggerFactory, new LinuxProcessTable(), TimeProvider.System));
+        var launcher = new TrackingLauncher(new CliWrapServerLauncher(_loggerFactory, new LinuxProcessTable(), TimeProvider.System, new CapturingServerLog()));
         var supervisor = new ServerSupervisor(() => live.Current, launcher, probe,
             new HttpGenerationProbe(HttpHealthProbe.CreateClient(), TimeProvider.System), TimeProvider.System, _loggerFactory.CreateLogger("sup"));
         using var stop = new CancellationTokenSource();

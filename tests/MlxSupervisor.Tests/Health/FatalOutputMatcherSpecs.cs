@@ -31,6 +31,22 @@ public sealed class FatalOutputMatcherSpecs
         FatalOutputMatcher.From(Defaults().Health.FatalOutput)!.Matches(line).Should().BeFalse();
     }
 
+    [Theory]
+    [InlineData("^Traceback", "Traceback (most recent call last):", "  Traceback")]
+    [InlineData(@"(\w+) \1 again", "word word again", "word other again")]
+    [InlineData("(?x) spaced  out # a comment", "spacedout", "spaced out")]
+    public void Each_pattern_means_what_it_means_alone_however_the_patterns_are_matched_together(string pattern, string matching, string notMatching)
+    {
+        // The first pattern has a group of its own, which would shift the second's numbers if they were run as one.
+        var matcher = FatalOutputMatcher.From(["^never (this)$", pattern, "nor (this|that)"])!;
+
+        matcher.Matches(matching).Should().BeTrue();
+        matcher.Matches(notMatching).Should().BeFalse();
+        matcher.Matches("nor that").Should().BeTrue();
+        matcher.Matches("never this").Should().BeTrue();
+        matcher.Matches("never this either").Should().BeFalse();
+    }
+
     [Fact]
     public void An_empty_list_turns_fatal_output_off()
     {

@@ -17,7 +17,7 @@ public sealed class MemoryGuardProcessSpecs
         await using var sup = new RealSupervisor(["--spawn-helper", "--allocate-mb", "300", "--allocate-after-ms", "300"]);
         sup.Run();
         var running = await sup.WaitFor(s => s.State == SupervisorState.Running);
-        await sup.Logs.WaitFor("sim: allocated 300 MB");
+        await sup.ServerLog.WaitFor("sim: allocated 300 MB");
         var reader = new LinuxServerMemoryReader(new LinuxProcessTable());
 
         var memory = reader.ReadServer(running.Pid!.Value)!.Value;
@@ -50,6 +50,6 @@ public sealed class MemoryGuardProcessSpecs
         await guarding;
 
         restarted.LastExit!.Reason.Should().StartWith("memory: ").And.Contain("above the limit of 300 MB for 3 samples");
-        sup.Logs.Contains("sim: got SIGTERM, stopping").Should().BeTrue("the restart is graceful");
+        sup.ServerLog.Contains("sim: got SIGTERM, stopping").Should().BeTrue("the restart is graceful");
     }
 }

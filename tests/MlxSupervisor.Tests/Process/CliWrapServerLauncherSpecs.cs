@@ -11,6 +11,7 @@ namespace MlxSupervisor.Tests.Process;
 public sealed class CliWrapServerLauncherSpecs : IAsyncLifetime
 {
     private readonly CapturingLoggerProvider _logs = new();
+    private readonly CapturingServerLog _serverLog = new();
     private readonly List<IServerProcess> _started = [];
     private ILoggerFactory _loggerFactory = null!;
     private CliWrapServerLauncher _launcher = null!;
@@ -18,7 +19,7 @@ public sealed class CliWrapServerLauncherSpecs : IAsyncLifetime
     public Task InitializeAsync()
     {
         _loggerFactory = LoggerFactory.Create(b => b.AddProvider(_logs));
-        _launcher = new CliWrapServerLauncher(_loggerFactory, new LinuxProcessTable(), TimeProvider.System);
+        _launcher = new CliWrapServerLauncher(_loggerFactory, new LinuxProcessTable(), TimeProvider.System, _serverLog);
         return Task.CompletedTask;
     }
 
@@ -30,9 +31,11 @@ public sealed class CliWrapServerLauncherSpecs : IAsyncLifetime
         _started.SelectMany(p => ProcessAssert.KillLeftovers(p.Pid)).Should().BeEmpty();
     }
 
-    private IServerProcess StartSim(params string[] arguments)
+    private IServerProcess StartSim(params string[] arguments) => StartSim(_launcher, arguments);
+
+    private IServerProcess StartSim(CliWrapServerLauncher launcher, params string[] arguments)
     {
-        var process = _launcher.Start(new ServerLaunchSpec(Repo.SimServer,
+        var process = launcher.Start(new ServerLaunchSpec(Repo.SimServer,
             ["--port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), .. arguments], null,
             new Dictionary<string, string?>()));
         _started.Add(process);
@@ -44,12 +47,12 @@ public sealed class CliWrapServerLauncherSpecs : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (DateTime.UtcNow < deadline)
         {
-            var line = _logs.Lines.FirstOrDefault(l => l.Contains("sim: helper pid=", StringComparison.Ordinal));
+            var line = _serverLog.Lines.FirstOrDefault(l => l.Contains("sim: helper pid=", StringComparison.Ordinal));
             if (line is not null)
                 return int.Parse(line[(line.IndexOf("pid=", StringComparison.Ordinal) + 4)..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
             await Task.Delay(20);
         }
-        throw new TimeoutException("The helper never announced itself:\n" + _logs.Dump());
+        throw new TimeoutException("The helper never announced itself:\n" + _serverLog.Dump());
     }
 
     [Fact(Timeout = Timeouts.ProcessTestMs)]
@@ -133,23 +136,42 @@ public sealed class CliWrapServerLauncherSpecs : IAsyncLifetime
         stop.Exit.Signal.Should().Be("SIGKILL");
         stop.Survivors.Should().BeEmpty();
         ProcessAssert.IsAlive(helper).Should().BeFalse();
-        _logs.Contains("sim: ignoring SIGTERM").Should().BeTrue("the server really got SIGTERM first");
+        _serverLog.Contains("sim: ignoring SIGTERM").Should().BeTrue("the server really got SIGTERM first");
     }
 
     [Fact(Timeout = Timeouts.ProcessTestMs)]
-    public async Task A_flood_of_200000_lines_reaches_the_log_without_losing_one()
+    public async Task A_flood_of_200000_lines_reaches_the_servers_log_file_without_losing_one_in_blocks()
     {
-        var server = StartSim("--flood-lines", "200000", "--crash-after-ms", "50", "--exit-code", "0");
+        using var dir = new TempDirectory();
+        var file = new CountingServerLog(new RollingServerLog(Path.Combine(dir.Path, "server.log"), 1L << 30, 2, _loggerFactory.CreateLogger("test")));
+        var server = StartSim(new CliWrapServerLauncher(_loggerFactory, new LinuxProcessTable(), TimeProvider.System, file),
+            "--flood-lines", "200000", "--crash-after-ms", "50", "--exit-code", "0");
 
         await server.Exited.WaitAsync(TimeSpan.FromSeconds(30));
         await server.DisposeAsync();
         _started.Remove(server);
 
-        var flood = _logs.Lines.Where(l => l.Contains(" stdout] flood ", StringComparison.Ordinal)).ToList();
+        var flood = File.ReadLines(Path.Combine(dir.Path, "server.log")).Where(l => l.Contains(" stdout] flood ", StringComparison.Ordinal)).ToList();
         flood.Should().HaveCount(200_000);
         flood[0].Should().Contain("flood 000001");
         flood[^1].Should().Contain("flood 200000");
+        file.Writes.Should().BeLessThan(200_000 / 100, "the lines are written in blocks, not one by one");
         _logs.Contains("Dropped").Should().BeFalse();
+        _logs.Contains("flood 0").Should().BeFalse("the daemon's log carries none of the server's lines");
+    }
+
+    /// <summary>Counts the writes that reach the file.</summary>
+    private sealed class CountingServerLog(IServerLog inner) : IServerLog
+    {
+        private int _writes;
+
+        public int Writes => Volatile.Read(ref _writes);
+
+        public void Write(ReadOnlySpan<byte> lines)
+        {
+            Interlocked.Increment(ref _writes);
+            inner.Write(lines);
+        }
     }
 
     [Fact]
@@ -174,6 +196,6 @@ public sealed class CliWrapServerLauncherSpecs : IAsyncLifetime
         await server.DisposeAsync();
         _started.Remove(server);
 
-        _logs.Contains($"cwd={dir.Path} marker=m-42").Should().BeTrue(_logs.Dump());
+        _serverLog.Contains($"cwd={dir.Path} marker=m-42").Should().BeTrue(_serverLog.Dump());
     }
 }

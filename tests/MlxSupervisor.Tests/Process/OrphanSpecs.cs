@@ -18,21 +18,21 @@ public sealed class OrphanSpecs
     {
         private int _spawns;
 
-        public CapturingLoggerProvider? Logs { get; set; }
+        public CapturingServerLog? ServerLog { get; set; }
 
         public List<(int Spawn, int Helper, bool Alive)> Checks { get; } = [];
 
         public IServerProcess Start(ServerLaunchSpec spec)
         {
             _spawns++;
-            foreach (var helper in Announced(Logs!, "sim: helper pid="))
+            foreach (var helper in Announced(ServerLog!.Lines, "sim: helper pid="))
                 Checks.Add((_spawns, helper, ProcessAssert.IsAlive(helper)));
             return inner.Start(spec);
         }
     }
 
-    private static IEnumerable<int> Announced(CapturingLoggerProvider logs, string marker) =>
-        logs.Lines.Where(l => l.Contains(marker, StringComparison.Ordinal))
+    private static IEnumerable<int> Announced(IEnumerable<string> lines, string marker) =>
+        lines.Where(l => l.Contains(marker, StringComparison.Ordinal))
             .Select(l => int.Parse(l[(l.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..].Trim(), CultureInfo.InvariantCulture))
             .Distinct()
             .ToList();
@@ -48,13 +48,13 @@ public sealed class OrphanSpecs
             : ["--spawn-helper", "--crash-after-ms", "300"];
         await using var sup = new RealSupervisor(args, o => o.Shutdown.GracePeriod = TimeSpan.FromMilliseconds(500),
             decorate: inner => checker = new HelperCheckingLauncher(inner));
-        checker!.Logs = sup.Logs;
+        checker!.ServerLog = sup.ServerLog;
         sup.Run();
 
         await sup.WaitFor(_ => sup.Launcher.Started.Count >= 3, TimeSpan.FromSeconds(40));
         await sup.StopAsync();
 
-        checker.Checks.Select(c => c.Helper).Distinct().Should().HaveCountGreaterThanOrEqualTo(2, sup.Logs.Dump());
+        checker.Checks.Select(c => c.Helper).Distinct().Should().HaveCountGreaterThanOrEqualTo(2, sup.ServerLog.Dump());
         checker.Checks.Should().OnlyContain(c => !c.Alive, "every helper of an earlier server is gone when the next one is spawned");
         if (helperIgnoresSigterm)
             sup.Logs.Contains("(SIGKILL); it had exited").Should().BeTrue("a helper that ignores SIGTERM is SIGKILLed after the grace period");
@@ -74,7 +74,7 @@ public sealed class OrphanSpecs
         });
         sup.Run();
         var running = await sup.WaitFor(s => s.State == SupervisorState.Running);
-        var escapee = Announced(sup.Logs, "escapee pid=").Single();
+        var escapee = Announced(sup.ServerLog.Lines, "escapee pid=").Single();
         ProcStat.TryRead(escapee)!.Value.GroupId.Should().NotBe(running.Pid!.Value, "it left the server's process group");
 
         await sup.StopAsync();

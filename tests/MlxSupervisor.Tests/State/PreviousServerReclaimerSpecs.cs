@@ -12,6 +12,7 @@ public sealed class PreviousServerReclaimerSpecs : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new();
     private readonly CapturingLoggerProvider _logs = new();
+    private readonly CapturingServerLog _serverLog = new();
     private readonly LinuxProcessTable _table = new();
     private ILoggerFactory _loggerFactory = null!;
     private IServerProcess _server = null!;
@@ -19,7 +20,7 @@ public sealed class PreviousServerReclaimerSpecs : IAsyncLifetime
     public Task InitializeAsync()
     {
         _loggerFactory = LoggerFactory.Create(b => b.AddProvider(_logs));
-        var launcher = new CliWrapServerLauncher(_loggerFactory, _table, TimeProvider.System);
+        var launcher = new CliWrapServerLauncher(_loggerFactory, _table, TimeProvider.System, _serverLog);
         _server = launcher.Start(new ServerLaunchSpec(Repo.SimServer, ["--port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)],
             null, new Dictionary<string, string?>()));
         return Task.CompletedTask;
@@ -38,7 +39,7 @@ public sealed class PreviousServerReclaimerSpecs : IAsyncLifetime
 
     private async Task<ServerRecord> RecordOfTheRunningServer()
     {
-        await _logs.WaitFor("sim: listening");
+        await _serverLog.WaitFor("sim: listening");
         var identity = _table.Identify(_server.Pid)!;
         return new ServerRecord(_server.Pid, _server.Pid, identity.StartTime, Repo.SimServer, identity.CommandLine.Skip(1).ToList(), 1, DateTimeOffset.UtcNow);
     }
@@ -52,7 +53,7 @@ public sealed class PreviousServerReclaimerSpecs : IAsyncLifetime
         await Reclaimer(file).ReclaimAsync(TimeSpan.FromSeconds(20), CancellationToken.None);
 
         ProcessAssert.IsAlive(_server.Pid).Should().BeFalse();
-        _logs.Contains("sim: got SIGTERM, stopping").Should().BeTrue(_logs.Dump());
+        _serverLog.Contains("sim: got SIGTERM, stopping").Should().BeTrue(_logs.Dump() + _serverLog.Dump());
         File.Exists(file.Path).Should().BeFalse();
     }
 
@@ -67,7 +68,7 @@ public sealed class PreviousServerReclaimerSpecs : IAsyncLifetime
 
         ProcessAssert.IsAlive(_server.Pid).Should().BeTrue();
         _logs.Contains("now runs something else").Should().BeTrue(_logs.Dump());
-        _logs.Contains("got SIGTERM").Should().BeFalse();
+        _serverLog.Contains("got SIGTERM").Should().BeFalse();
     }
 
     [Fact(Timeout = Timeouts.ProcessTestMs)]
@@ -80,6 +81,6 @@ public sealed class PreviousServerReclaimerSpecs : IAsyncLifetime
         await Reclaimer(file).ReclaimAsync(TimeSpan.FromSeconds(20), CancellationToken.None);
 
         ProcessAssert.IsAlive(_server.Pid).Should().BeTrue();
-        _logs.Contains("got SIGTERM").Should().BeFalse();
+        _serverLog.Contains("got SIGTERM").Should().BeFalse();
     }
 }

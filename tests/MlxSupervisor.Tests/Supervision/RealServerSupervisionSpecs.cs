@@ -28,8 +28,24 @@ public sealed class RealServerSupervisionSpecs
         (restarted.At - exited.At).Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(300));
         exited.Message.Should().Contain("exited code=3");
         s.Supervisor.Status.Current.LastExit!.Code.Should().Be(3);
-        s.Logs.Contains("sim: crashing with exit code 3").Should().BeTrue("the last stderr lines of a crashed server are logged");
-        s.Logs.Lines.Should().Contain(l => l.StartsWith("[Warning] Last ", StringComparison.Ordinal) && l.Contains("sim: crashing with exit code 3", StringComparison.Ordinal));
+        s.Logs.Lines.Should().Contain(l => l.StartsWith("[Warning] Last ", StringComparison.Ordinal) && l.Contains("sim: crashing with exit code 3", StringComparison.Ordinal),
+            "the last stderr lines of a crashed server are logged");
+    }
+
+    [Fact(Timeout = Timeouts.ProcessTestMs)]
+    public async Task The_servers_lines_go_to_its_own_log_and_the_daemons_log_keeps_only_the_stderr_tail_of_a_crash()
+    {
+        await using var s = new RealSupervisor(["--crash-after-ms", "400", "--exit-code", "3"], o => o.Restart.InitialDelay = TimeSpan.FromSeconds(5));
+        s.Run();
+
+        await s.WaitFor(x => x.State == SupervisorState.BackingOff);
+
+        var listening = await s.ServerLog.WaitFor("sim: listening");
+        listening.Should().MatchRegex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} [+-]\d\d:\d\d \[\d+ std(out|err)\] sim: listening");
+        (await s.ServerLog.WaitFor("sim: crashing with exit code 3")).Should().Contain(" stderr] ");
+        s.Logs.Lines.Should().NotContain(l => l.Contains("sim: listening", StringComparison.Ordinal), "the daemon's log has no line of the server's own");
+        s.Logs.Lines.Where(l => l.Contains("sim: crashing", StringComparison.Ordinal)).Should().ContainSingle()
+            .Which.Should().StartWith("[Warning] Last ", "only the crash report quotes what the server said");
     }
 
     [Fact(Timeout = Timeouts.ProcessTestMs)]
@@ -82,7 +98,7 @@ public sealed class RealServerSupervisionSpecs
         s.Run();
         await s.WaitFor(_ => Started(s) >= 2);
 
-        var helpers = s.Logs.Lines.Where(l => l.Contains("sim: helper pid=", StringComparison.Ordinal))
+        var helpers = s.ServerLog.Lines.Where(l => l.Contains("sim: helper pid=", StringComparison.Ordinal))
             .Select(l => int.Parse(l[(l.LastIndexOf('=') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
         helpers.Should().NotBeEmpty();
         ProcessAssert.IsAlive(helpers[0]).Should().BeFalse("the first server's helper was stopped before the second server started");

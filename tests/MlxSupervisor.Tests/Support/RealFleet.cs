@@ -66,7 +66,8 @@ public sealed class RealFleet : IAsyncDisposable
         var probes = HttpHealthProbe.CreateClient();
         var memory = new LinuxServerMemoryReader(table);
         var factory = new ServerUnitFactory(Live, StateOptions.Resolve(Live.Current.State.Directory), time, _loggers, table, new PidfdExitWatcher(), memory,
-            new HttpHealthProbe(probes, time), new HttpGenerationProbe(probes, time));
+            new HttpHealthProbe(probes, time), new HttpGenerationProbe(probes, time),
+            new ServerLogSettings(Path.Combine(_dir.Path, "logs"), ServerLogSettings.DefaultFileSizeLimitBytes, ServerLogSettings.DefaultRetainedFileCount));
         Fleet = new ServerFleet(factory.Create, Live, _loggers.CreateLogger("MlxSupervisor.Fleet"));
         Ledger = new MemoryLedger(memory, new PeakFootprintStore(Path.Combine(_dir.Path, "state"), _loggers.CreateLogger("Ledger")), () => Live.Current);
         var starts = new OnDemandStarts(() => Fleet.Units, Ledger, () => Live.Current, time, _loggers.CreateLogger("MlxSupervisor.Fleet"));

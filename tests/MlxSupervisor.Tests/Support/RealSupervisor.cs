@@ -39,7 +39,7 @@ public sealed class RealSupervisor : IAsyncDisposable
         configure?.Invoke(Options);
 
         _loggerFactory = LoggerFactory.Create(b => b.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
-        IServerLauncher launcher = new CliWrapServerLauncher(_loggerFactory, new LinuxProcessTable(), TimeProvider.System);
+        IServerLauncher launcher = new CliWrapServerLauncher(_loggerFactory, new LinuxProcessTable(), TimeProvider.System, ServerLog);
         Launcher = new TrackingLauncher(decorate is null ? launcher : decorate(launcher));
         var probes = HttpHealthProbe.CreateClient();
         Supervisor = new ServerSupervisor(() => Options, Launcher, new HttpHealthProbe(probes, TimeProvider.System),
@@ -51,6 +51,9 @@ public sealed class RealSupervisor : IAsyncDisposable
     public SupervisorOptions Options { get; } = new();
 
     public CapturingLoggerProvider Logs { get; } = new();
+
+    /// <summary>What the server printed, as its log file would hold it.</summary>
+    public CapturingServerLog ServerLog { get; } = new();
 
     /// <summary>Writes to <see cref="Logs"/>.</summary>
     public ILoggerFactory Loggers => _loggerFactory;

@@ -16,6 +16,7 @@ public static class StatusCommands
         yield return Control("stop", "Stop a server and keep it stopped until 'start' (needs the Status token).");
         yield return Control("start", "Start a stopped server, or cut a restart delay short (needs the Status token).");
         yield return ValidateConfig();
+        yield return LogsCommand.Create();
     }
 
     private static Option<string?> ConfigOption() => new("--config")
