@@ -15,8 +15,8 @@ if (args.Contains("--help"))
 {
     Console.WriteLine($"""
         usage: {FullCommand} [-- [--smoke] [--only NAMES] [--out DIR] [--daemon-bin DIR] [--report-from FILE]]
-          (no option)  the full run: about 12 minutes; writes docs/benchmarks.md and docs/*.png
-          --smoke      1 repeat and tiny counts, under a minute and a half; writes to bench/out/smoke/ (git-ignored)
+          (no option)  the full run: about 20 minutes; writes docs/benchmarks.md and docs/*.png
+          --smoke      1 repeat and tiny counts, about 4 minutes on a busy 2-core machine; writes to bench/out/smoke/ (git-ignored)
           --only NAMES measure only these scenarios (comma-separated: {string.Join(",", ScenarioSelection.Known)});
                        writes to bench/out/only/ (git-ignored), never over docs/
           --out DIR    write the report and the charts to DIR instead

@@ -19,13 +19,16 @@ internal sealed record RoutingResult(string? Skipped, string Settings, int Fleet
     {
         var singleHop = Figures(RoutingScenario.SingleDoor, connections).MeanMs - Figures(RoutingScenario.SingleDirect, connections).MeanMs;
         var fleetHop = Figures(RoutingScenario.FleetDoor, connections).MeanMs - Figures(RoutingScenario.FleetDirect, connections).MeanMs;
+        var singleMedian = Figures(RoutingScenario.SingleDoor, connections).P50Ms - Figures(RoutingScenario.SingleDirect, connections).P50Ms;
+        var fleetMedian = Figures(RoutingScenario.FleetDoor, connections).P50Ms - Figures(RoutingScenario.FleetDirect, connections).P50Ms;
         var cpu = Figures(RoutingScenario.FleetDoor, connections).CpuUsPerRequest - Figures(RoutingScenario.SingleDoor, connections).CpuUsPerRequest;
-        return new RoutingCost(connections, singleHop, fleetHop, fleetHop - singleHop, cpu);
+        return new RoutingCost(connections, singleHop, fleetHop, fleetHop - singleHop, fleetMedian - singleMedian, cpu);
     }
 }
 
 /// <param name="SingleHopMs">The single server's front door: its mean latency less its server's, reached directly.</param>
 /// <param name="FleetHopMs">The fleet's front door, likewise.</param>
 /// <param name="CostMs">The fleet's hop less the single server's: what reading the body and routing by its model add to a request.</param>
+/// <param name="MedianCostMs">The same from the p50s: no figure of a request, but one that a few stalls of a busy machine do not move.</param>
 /// <param name="CpuUs">The fleet daemon's CPU per request less the single server's, in µs.</param>
-internal sealed record RoutingCost(int Connections, double SingleHopMs, double FleetHopMs, double CostMs, double? CpuUs);
+internal sealed record RoutingCost(int Connections, double SingleHopMs, double FleetHopMs, double CostMs, double MedianCostMs, double? CpuUs);

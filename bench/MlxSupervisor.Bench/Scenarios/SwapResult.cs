@@ -32,6 +32,7 @@ internal sealed record OnDemandStartSample(double TotalMs, double RequestToDecis
 
 /// <summary>A request for server B while idle server A holds the room B needs: A is stopped first, then B started.</summary>
 /// <param name="RequestToEvictMs">To the daemon's "Stopping idle server a to make room for b" line.</param>
-/// <param name="StopMs">From that line to A's "stopped after SIGTERM" line: A's own shutdown, and the daemon seeing it.</param>
+/// <param name="EvictToSigtermMs">From that line to its "SIGTERM sent to pid=" line for A: the daemon's own part of the stop.</param>
+/// <param name="StopMs">From the first line to A's "stopped after SIGTERM" line: the SIGTERM, A's own shutdown, and the daemon seeing it.</param>
 /// <param name="StoppedToSpawnMs">From A gone to B's "Started pid=" line.</param>
-internal sealed record SwapSample(double TotalMs, double RequestToEvictMs, double StopMs, double StoppedToSpawnMs, double SpawnToRunningMs, double RunningToAnswerMs);
+internal sealed record SwapSample(double TotalMs, double RequestToEvictMs, double EvictToSigtermMs, double StopMs, double StoppedToSpawnMs, double SpawnToRunningMs, double RunningToAnswerMs);

@@ -55,7 +55,7 @@ internal sealed class SwapScenario(BenchPaths paths, BenchSettings settings)
             await StoppedAsync(daemon, swappedPid);
             var label = round == 0 ? "warm-up" : $"{round}/{settings.SwapRepeats}";
             Console.WriteLine($"  round {label}: B with room free {start.TotalMs:0} ms (spawn to Running {start.SpawnToRunningMs:0} ms); " +
-                $"B after A {swap.TotalMs:0} ms (A's stop {swap.StopMs:0} ms, A gone to B's spawn {swap.StoppedToSpawnMs:0} ms, spawn to Running {swap.SpawnToRunningMs:0} ms)");
+                $"B after A {swap.TotalMs:0} ms (A's stop {swap.StopMs:0} ms of which {swap.EvictToSigtermMs:0} ms to its SIGTERM, A gone to B's spawn {swap.StoppedToSpawnMs:0} ms, spawn to Running {swap.SpawnToRunningMs:0} ms)");
             if (round == 0)
                 continue;
             free.Add(start);
@@ -94,13 +94,14 @@ internal sealed class SwapScenario(BenchPaths paths, BenchSettings settings)
         {
             throw new InvalidOperationException($"The request for {server.Name} was answered without {holder.Name} being stopped for room: Fleet:MemoryBudget {Budget} did not force a swap.", e);
         }
+        var (sigterm, _) = await daemon.Log.WaitForAsync(l => DaemonLines.IsSigtermSent(l, holderPid), evict.Index, Within, $"sending {holder.Name} SIGTERM");
         var (gone, goneIndex) = await daemon.Log.WaitForAsync(l => DaemonLines.IsStopped(l, holderPid), evict.Index, Within, $"with {holder.Name}'s stop");
         var (spawn, spawnIndex) = await daemon.Log.WaitForAsync(l => daemon.SpawnedPid(l) is not null, mark, Within, $"spawning {server.Name}");
         if (spawnIndex < goneIndex)
             throw new InvalidOperationException($"{server.Name} was spawned ({spawn.Message}) before {holder.Name} (pid {holderPid}) had stopped ({gone.Message}): both were alive at once, over the budget.");
         var pid = daemon.SpawnedPid(spawn)!.Value;
         var (running, _) = await daemon.Log.WaitForAsync(l => DaemonLines.IsRunning(l, pid), spawnIndex, Within, $"calling {server.Name} Running");
-        return (new SwapSample(total, Ms(evict.Line.At - sent), Ms(gone.At - evict.Line.At), Ms(spawn.At - gone.At), Ms(running.At - spawn.At), Ms(answered - running.At)), pid);
+        return (new SwapSample(total, Ms(evict.Line.At - sent), Ms(sigterm.At - evict.Line.At), Ms(gone.At - evict.Line.At), Ms(spawn.At - gone.At), Ms(running.At - spawn.At), Ms(answered - running.At)), pid);
     }
 
     /// <summary>Waits until the server of <paramref name="pid"/> has gone idle, been stopped, and is held Stopped.</summary>

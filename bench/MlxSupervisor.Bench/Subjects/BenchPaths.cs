@@ -31,12 +31,15 @@ internal sealed class BenchPaths
     public string? Wrk { get; }
 
     /// <summary>What a scenario that needs nginx and wrk lacks, as one line naming the Debian packages; null when both are there.</summary>
-    public string? MissingForHttpLoad(bool needsNginx)
+    public string? MissingForHttpLoad(bool needsNginx) => MissingForHttpLoad(needsNginx ? Nginx : "", Wrk);
+
+    /// <param name="nginx">nginx's path, null when missing, or anything but null when it is not needed.</param>
+    internal static string? MissingForHttpLoad(string? nginx, string? wrk)
     {
         var missing = new List<string>();
-        if (needsNginx && Nginx is null)
+        if (nginx is null)
             missing.Add("nginx");
-        if (Wrk is null)
+        if (wrk is null)
             missing.Add("wrk");
         return missing.Count == 0 ? null : $"needs {string.Join(" and ", missing)}, not installed here (Debian: apt-get install -y {string.Join(' ', missing)})";
     }

@@ -45,6 +45,10 @@ internal static partial class DaemonLines
     public static bool IsStoppingForRoom(LogLine line, string victim, string server) =>
         line.Message.StartsWith($"Stopping idle server {victim} to make room for {server} ", StringComparison.Ordinal);
 
+    /// <summary>The daemon's graceful stop of a server has begun: SIGTERM to it and its process group.</summary>
+    public static bool IsSigtermSent(LogLine line, int pid) =>
+        line.Message.StartsWith($"SIGTERM sent to pid={Of(pid)} and its process group", StringComparison.Ordinal);
+
     /// <summary>A server that was asked to stop is gone: after its SIGTERM, or the SIGKILL that followed the grace period.</summary>
     public static bool IsStopped(LogLine line, int pid) =>
         line.Message.StartsWith($"Server pid={Of(pid)} stopped after SIGTERM", StringComparison.Ordinal)

@@ -87,6 +87,7 @@ public sealed class PeerFiguresSpecs
         cost.SingleHopMs.Should().BeApproximately(0.30, 1e-9);
         cost.FleetHopMs.Should().BeApproximately(0.40, 1e-9);
         cost.CostMs.Should().BeApproximately(0.10, 1e-9);
+        cost.MedianCostMs.Should().Be(0, "the hand-written runs all have a p50 of 0.1 ms");
         cost.CpuUs.Should().BeApproximately(30 * 1000.0 / 5000, 1e-9, "30 ms more CPU over the run's 5000 requests");
     }
 
@@ -95,7 +96,7 @@ public sealed class PeerFiguresSpecs
     {
         var result = new SwapResult("",
             [new OnDemandStartSample(520, 1, 3, 500, 16), new OnDemandStartSample(640, 1, 3, 600, 36)],
-            [new SwapSample(700, 5, 80, 15, 560, 40), new SwapSample(800, 5, 100, 25, 640, 30)]);
+            [new SwapSample(700, 5, 2, 80, 15, 560, 40), new SwapSample(800, 5, 2, 100, 25, 640, 30)]);
 
         result.OwnLoadMs.Should().Be(550);
         result.BeyondLoadMs.Should().Be(200, "the swaps' median, 750 ms, less 550 ms");

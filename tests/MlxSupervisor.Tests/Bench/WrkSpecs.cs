@@ -1,5 +1,6 @@
 using FluentAssertions;
 using MlxSupervisor.Bench.Load;
+using MlxSupervisor.Bench.Subjects;
 using Xunit;
 
 namespace MlxSupervisor.Tests.Bench;
@@ -52,6 +53,14 @@ public sealed class WrkSpecs
         arguments.Should().ContainInOrder("-t", Math.Min(16, Environment.ProcessorCount).ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-c", "16", "-d", "5s", "--latency", "-s", "/tmp/x.lua", "http://127.0.0.1:9/v1/models");
         WrkRunner.Threads(1).Should().Be(1);
+    }
+
+    [Fact]
+    public void A_missing_tool_is_one_line_naming_the_Debian_packages_to_install()
+    {
+        BenchPaths.MissingForHttpLoad(nginx: null, wrk: null).Should().Be("needs nginx and wrk, not installed here (Debian: apt-get install -y nginx wrk)");
+        BenchPaths.MissingForHttpLoad(nginx: "/usr/sbin/nginx", wrk: null).Should().Be("needs wrk, not installed here (Debian: apt-get install -y wrk)");
+        BenchPaths.MissingForHttpLoad(nginx: "/usr/sbin/nginx", wrk: "/usr/bin/wrk").Should().BeNull();
     }
 
     [Fact]
