@@ -22,4 +22,8 @@ internal sealed record BenchResults(
     ReadinessResult? Readiness = null,
     ZombieResult? Zombies = null,
     StreamIntegrityResult? StreamIntegrity = null,
-    IReadOnlyList<string>? Only = null);
+    IReadOnlyList<string>? Only = null,
+    NginxPeerResult? NginxPeer = null,
+    ChunkLatencyResult? ChunkLatency = null,
+    RoutingResult? Routing = null,
+    SwapResult? Swap = null);

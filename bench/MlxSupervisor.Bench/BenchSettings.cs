@@ -50,6 +50,29 @@ internal sealed record BenchSettings
     /// <summary>How long the server is SIGKILLed every few seconds under six streaming clients.</summary>
     public TimeSpan StreamIntegrityDuration { get; init; }
 
+    // Issue 14's and 13's scenarios, not `required` either, for the same reason.
+
+    /// <summary>Each wrk run of the nginx comparison and the routing cost (wrk takes whole seconds).</summary>
+    public TimeSpan HttpLoadDuration { get; init; }
+
+    /// <summary>Rounds per number of connections, each target once per round, the order rotated.</summary>
+    public int HttpLoadRepeats { get; init; }
+
+    /// <summary>One unmeasured wrk run on each target first.</summary>
+    public TimeSpan HttpLoadWarmUp { get; init; }
+
+    /// <summary>Tokens per stream of the per-chunk latency scenario.</summary>
+    public int ChunkTokens { get; init; }
+
+    /// <summary>The sim's --token-delay-ms there.</summary>
+    public int ChunkTokenDelayMs { get; init; }
+
+    /// <summary>Blocks per target and number of streams, alternating between the front door and the server's own port.</summary>
+    public int ChunkBlocks { get; init; }
+
+    /// <summary>Rounds of the swap scenario: a start with room free, and a swap.</summary>
+    public int SwapRepeats { get; init; }
+
     public static BenchSettings Full { get; } = new()
     {
         Smoke = false,
@@ -69,6 +92,13 @@ internal sealed record BenchSettings
         ReadinessRepeats = 20,
         ZombieRepeats = 7,
         StreamIntegrityDuration = TimeSpan.FromSeconds(60),
+        HttpLoadDuration = TimeSpan.FromSeconds(4),
+        HttpLoadRepeats = 4,
+        HttpLoadWarmUp = TimeSpan.FromSeconds(4),
+        ChunkTokens = 80,
+        ChunkTokenDelayMs = 25,
+        ChunkBlocks = 4,
+        SwapRepeats = 8,
     };
 
     public static BenchSettings SmokeRun { get; } = new()
@@ -90,5 +120,12 @@ internal sealed record BenchSettings
         ReadinessRepeats = 1,
         ZombieRepeats = 1,
         StreamIntegrityDuration = TimeSpan.FromSeconds(5),
+        HttpLoadDuration = TimeSpan.FromSeconds(1),
+        HttpLoadRepeats = 1,
+        HttpLoadWarmUp = TimeSpan.FromSeconds(1),
+        ChunkTokens = 8,
+        ChunkTokenDelayMs = 25,
+        ChunkBlocks = 1,
+        SwapRepeats = 1,
     };
 }

@@ -15,8 +15,8 @@ if (args.Contains("--help"))
 {
     Console.WriteLine($"""
         usage: {FullCommand} [-- [--smoke] [--only NAMES] [--out DIR] [--daemon-bin DIR] [--report-from FILE]]
-          (no option)  the full run: about 12 minutes; writes docs/benchmarks.md and docs/*.png
-          --smoke      1 repeat and tiny counts, under a minute and a half; writes to bench/out/smoke/ (git-ignored)
+          (no option)  the full run: about 20 minutes; writes docs/benchmarks.md and docs/*.png
+          --smoke      1 repeat and tiny counts, about 4 minutes on a busy 2-core machine; writes to bench/out/smoke/ (git-ignored)
           --only NAMES measure only these scenarios (comma-separated: {string.Join(",", ScenarioSelection.Known)});
                        writes to bench/out/only/ (git-ignored), never over docs/
           --out DIR    write the report and the charts to DIR instead
@@ -26,7 +26,8 @@ if (args.Contains("--help"))
                        measure nothing: draw the report and the charts again from a run's benchmarks.json
           --report-from FILE --remeasure-front-door
                        measure the front door again (e.g. after other builds swamped it) into that run's figures
-        needs supervisord (Debian: apt-get install -y supervisor) for the crash-recovery and hang scenarios
+        needs supervisord (Debian: apt-get install -y supervisor) for the crash-recovery and hang scenarios;
+        nginx and wrk (apt-get install -y nginx wrk) for the nginx comparison, wrk for the routing cost (skipped without)
         """);
     return 0;
 }
@@ -123,10 +124,15 @@ var frontDoor = await Selected(ScenarioSelection.FrontDoor, "front door", new Fr
 var readiness = await Selected(ScenarioSelection.Readiness, "port open to Running", new ReadinessScenario(paths, settings).RunAsync, needs: "Readiness");
 var zombies = await Selected(ScenarioSelection.Zombies, "zombie to replacement", new ZombieScenario(paths, settings).RunAsync, needs: "FatalOutput");
 var integrity = await Selected(ScenarioSelection.StreamIntegrity, "streams under kill -9", new StreamIntegrityScenario(paths, settings).RunAsync, needs: "Proxy");
+var nginxPeer = await Selected(ScenarioSelection.NginxPeer, "front door against nginx", new NginxPeerScenario(paths, settings).RunAsync, needs: "Proxy");
+var chunks = await Selected(ScenarioSelection.ChunkLatency, "latency per SSE chunk", new ChunkLatencyScenario(paths, settings).RunAsync, needs: "Proxy");
+var routing = await Selected(ScenarioSelection.Routing, "routing cost", new RoutingScenario(paths, settings).RunAsync);
+var swap = await Selected(ScenarioSelection.Swap, "swap cost", new SwapScenario(paths, settings).RunAsync);
 
 var results = new BenchResults(settings, Command(), machine, load, clock.Elapsed,
     daemonRecovery, supervisordRecovery, hang, schedule, footprint, flood, frontDoor,
-    Readiness: readiness, Zombies: zombies, StreamIntegrity: integrity, Only: selection.IsAll ? null : selection.Names);
+    Readiness: readiness, Zombies: zombies, StreamIntegrity: integrity, Only: selection.IsAll ? null : selection.Names,
+    NginxPeer: nginxPeer, ChunkLatency: chunks, Routing: routing, Swap: swap);
 
 await WriteReportAsync(results, outDirectory);
 Console.WriteLine($"done in {clock.Elapsed.TotalSeconds:0} s");

@@ -12,9 +12,14 @@ internal sealed class ScenarioSelection
     public const string Readiness = "readiness";
     public const string Zombies = "zombies";
     public const string StreamIntegrity = "stream-integrity";
+    public const string NginxPeer = "nginx";
+    public const string ChunkLatency = "chunk-latency";
+    public const string Routing = "routing";
+    public const string Swap = "swap";
 
     /// <summary>In the order the run measures them.</summary>
-    public static IReadOnlyList<string> Known { get; } = [Recovery, Hang, Schedule, Footprint, Flood, FrontDoor, Readiness, Zombies, StreamIntegrity];
+    public static IReadOnlyList<string> Known { get; } = [Recovery, Hang, Schedule, Footprint, Flood, FrontDoor, Readiness, Zombies, StreamIntegrity,
+        NginxPeer, ChunkLatency, Routing, Swap];
 
     private readonly HashSet<string> _names;
 

@@ -25,6 +25,36 @@ internal static class ProcFs
         return fields is null ? null : long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// utime + stime of a process and of every descendant alive now, in clock ticks: nginx's master and its workers.
+    /// A descendant that exited during the window takes its ticks with it, so measure trees whose processes stay.
+    /// </summary>
+    public static long? TreeCpuTicks(int pid)
+    {
+        if (CpuTicks(pid) is not { } own)
+            return null;
+        var parents = new Dictionary<int, List<int>>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var child)
+                || StatFields(child) is not { } fields
+                || !int.TryParse(fields[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var parent))
+                continue;
+            if (!parents.TryGetValue(parent, out var children))
+                parents[parent] = children = [];
+            children.Add(child);
+        }
+        var total = own;
+        var pending = new Stack<int>(parents.GetValueOrDefault(pid) ?? []);
+        while (pending.TryPop(out var next))
+        {
+            total += CpuTicks(next) ?? 0;
+            foreach (var grandchild in parents.GetValueOrDefault(next) ?? [])
+                pending.Push(grandchild);
+        }
+        return total;
+    }
+
     private static string[]? StatFields(int pid)
     {
         string text;

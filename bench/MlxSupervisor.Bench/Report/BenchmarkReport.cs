@@ -22,11 +22,13 @@ internal static partial class BenchmarkReport
             schedule is the one its settings promise, what it costs while idle, and how much server output it takes in; then,
             for the daemon alone, whether the server it calls Running can answer (issue 12): how soon after the port opens it
             says so, how soon a server that has stopped generating is replaced, and whether a stream cut by the server's death
-            ever reaches a client as a whole answer. The server is `mlx-sim-server`, the simulated MLX server built with the
+            ever reaches a client as a whole answer; whether its front door keeps up with nginx as a reverse proxy, and what it
+            adds to each streamed chunk (issue 14); and, for a fleet of servers, what routing by model and swapping one server
+            for another cost (issue 13). The server is `mlx-sim-server`, the simulated MLX server built with the
             daemon; settings are scaled down to seconds. Both supervisors are measured in the same run, one after the other,
             on the same machine.
 
-            Reproduce with (about {Math.Ceiling(r.Duration.TotalMinutes):0} minutes; needs Debian's `supervisor` package):
+            Reproduce with (about {Math.Ceiling(r.Duration.TotalMinutes):0} minutes; needs Debian's `supervisor`, `nginx` and `wrk` packages):
 
             ```sh
             {r.Command}
@@ -54,6 +56,14 @@ internal static partial class BenchmarkReport
             Zombies(md, r.Zombies);
         if (Selected(r, ScenarioSelection.StreamIntegrity))
             StreamIntegrity(md, r.StreamIntegrity);
+        if (Selected(r, ScenarioSelection.NginxPeer))
+            NginxPeer(md, r);
+        if (Selected(r, ScenarioSelection.ChunkLatency))
+            ChunkLatency(md, r.ChunkLatency);
+        if (Selected(r, ScenarioSelection.Routing))
+            Routing(md, r.Routing);
+        if (Selected(r, ScenarioSelection.Swap))
+            Swap(md, r.Swap);
         return md.ToString();
     }
 
@@ -119,6 +129,14 @@ internal static partial class BenchmarkReport
             table.Row("Zombie (generation thread dead, /health 200) to a replacement Running, median (worst): loud / quiet and idle / busy", ZombiesHeadline(r.Zombies), "– (not measured: it restarts only a server that exits, and a zombie does not)", "–");
         if (Selected(r, ScenarioSelection.StreamIntegrity))
             table.Row("Streams under kill -9: whole / error the client saw / truncated but clean (target 0)", StreamIntegrityHeadline(r.StreamIntegrity), "– (no front door)", "–");
+        if (Selected(r, ScenarioSelection.NginxPeer))
+            table.Row("Front door against nginx as a reverse proxy, at 1 / 4 / 16 connections: requests/s; p99 above nginx's", NginxPeerHeadline(r.NginxPeer), "– (no front door)", "–");
+        if (Selected(r, ScenarioSelection.ChunkLatency))
+            table.Row("Added per SSE chunk at p99, 1 / 16 streams", ChunkLatencyHeadline(r.ChunkLatency), "– (no front door)", "–");
+        if (Selected(r, ScenarioSelection.Routing))
+            table.Row("Routing by model, cost per request", RoutingHeadline(r.Routing), "– (no front door)", "–");
+        if (Selected(r, ScenarioSelection.Swap))
+            table.Row("Swap (stop an idle server for room, start another), median", SwapHeadline(r.Swap), "– (no memory budget)", "–");
         md.AppendLine(table.ToString());
     }
 
@@ -150,7 +168,7 @@ internal static partial class BenchmarkReport
             md.AppendLine($"**Note.** {note}").AppendLine();
         var busy = BusyScenarios(r).ToList();
         if (busy.Count > 0)
-            md.AppendLine($"**Measured while the machine was busier than it has cores** (1-minute load above {r.Machine.Cores} before or after it; for the front door, which loads both cores itself, before it): {string.Join("; ", busy)}. Take those figures with more salt than the others.").AppendLine();
+            md.AppendLine($"**Measured while the machine was busier than it has cores** (1-minute load above {r.Machine.Cores} before or after it; for the front door and the routing cost, which load both cores themselves, before it): {string.Join("; ", busy)}. Take those figures with more salt than the others.").AppendLine();
         md.AppendLine("With a load near or above 2, the CPU is shared; read absolute times as upper bounds and prefer the ratios, which compare the two supervisors under the same conditions.").AppendLine();
     }
 
@@ -162,8 +180,9 @@ internal static partial class BenchmarkReport
         foreach (var scenario in r.Load.Marks.Where(m => m.When.StartsWith("before ", StringComparison.Ordinal) && !m.When.EndsWith("discarded)", StringComparison.Ordinal))
                      .Select(m => m.When["before ".Length..]))
         {
-            // The front-door scenario loads both cores itself, so only the load it started under tells of other work.
-            var selfLoaded = scenario.StartsWith("front door", StringComparison.Ordinal);
+            // The front-door scenarios (and the routing cost) load both cores themselves, so only the load they started
+            // under tells of other work.
+            var selfLoaded = scenario.StartsWith("front door", StringComparison.Ordinal) || scenario == "routing cost";
             var peak = r.Load.Marks.Where(m => m.When == $"before {scenario}" || (!selfLoaded && m.When == $"after {scenario}"))
                 .Max(m => double.Parse(m.Load.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
             if (peak > cores)

@@ -25,5 +25,9 @@ internal static class Format
 
     public static string Number(double value, string format = "0.0") => value.ToString(format, CultureInfo.InvariantCulture);
 
+    /// <summary>"1 round", "4 rounds".</summary>
+    public static string Plural(int count, string noun) =>
+        $"{count.ToString(CultureInfo.InvariantCulture)} {noun}{(count == 1 ? "" : "s")}";
+
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -57,54 +57,79 @@ internal sealed record DaemonConfig
     /// <summary>The status endpoint's listen address, or null to turn it off; on by default, as shipped, on a free port.</summary>
     public Uri? StatusListen { get; init; } = FreeLoopback();
 
+    /// <summary>Proxy:MaxConcurrentRequests, or null for the shipped 4.</summary>
+    public int? MaxConcurrentRequests { get; init; }
+
+    /// <summary>Health:Generation:Enabled, or null for the shipped true; false for a server that cannot generate (nginx).</summary>
+    public bool? GenerationEnabled { get; init; }
+
+    /// <summary>State:Directory, or null for the shipped default (<c>./state</c> without XDG_STATE_HOME); the bench gives each daemon its own.</summary>
+    public string? StateDirectory { get; init; }
+
+    /// <summary>Supervisor:Servers (issue 13), or null for the single server of <see cref="Port"/>, which is then ignored.</summary>
+    public IReadOnlyList<FleetServer>? Servers { get; init; }
+
+    /// <summary>Fleet:MemoryBudget, or null for none.</summary>
+    public string? MemoryBudget { get; init; }
+
+    /// <summary>Fleet:MinResidency, or null for the shipped 30 s.</summary>
+    public TimeSpan? MinResidency { get; init; }
+
     /// <summary>The settings file, in the shape of appsettings.json's Supervisor section.</summary>
     public string ToJson(string simServer)
     {
-        var settings = new
+        var supervisor = new Dictionary<string, object>();
+        if (Servers is null)
         {
-            Supervisor = new
-            {
-                Server = ServerOverride is { } o
-                    ? new { o.Command, o.Arguments }
-                    : new { Command = simServer, Arguments = SimArguments.For(Port, ExtraSimArguments) },
-                Health = new
-                {
-                    Url = SimArguments.HealthUrl(Port).ToString(),
-                    Interval = Span(HealthInterval),
-                    Timeout = Span(HealthTimeout),
-                    FailureThreshold = HealthFailureThreshold,
-                    StartupTimeout = "00:00:30",
-                    StartupProbeInterval = Span(StartupProbeInterval),
-                    Readiness,
-                    Generation = GenerationInterval is null && GenerationTimeout is null
-                        ? null
-                        : new { Interval = Span(GenerationInterval), Timeout = Span(GenerationTimeout) },
-                },
-                Restart = new { InitialDelay = Span(InitialDelay), MaxDelay = Span(MaxDelay), ResetAfter = Span(ResetAfter) },
-                CircuitBreaker = new
-                {
-                    FailureThreshold = BreakerFailureThreshold,
-                    SamplingWindow = Span(SamplingWindow),
-                    BreakDuration = Span(BreakDuration),
-                },
-                Shutdown = new { GracePeriod = Span(GracePeriod) },
-                Proxy = new
-                {
-                    Enabled = ProxyListen is not null,
-                    Listen = ProxyListen?.ToString().TrimEnd('/') ?? "http://127.0.0.1:8080",
-                    StallTimeout = Span(StallTimeout),
-                },
-            },
-            // An empty Listen turns the status endpoint off.
-            Status = new { Listen = StatusListen?.ToString().TrimEnd('/') ?? "" },
+            supervisor["Server"] = ServerOverride is { } o
+                ? new { o.Command, o.Arguments }
+                : new { Command = simServer, Arguments = SimArguments.For(Port, ExtraSimArguments) };
+        }
+        supervisor["Health"] = new
+        {
+            // A fleet's servers each have their own Health:Url; the top-level Health is their defaults.
+            Url = Servers is null ? SimArguments.HealthUrl(Port).ToString() : null,
+            Interval = Span(HealthInterval),
+            Timeout = Span(HealthTimeout),
+            FailureThreshold = HealthFailureThreshold,
+            StartupTimeout = "00:00:30",
+            StartupProbeInterval = Span(StartupProbeInterval),
+            Readiness,
+            Generation = GenerationInterval is null && GenerationTimeout is null && GenerationEnabled is null
+                ? null
+                : new { Enabled = GenerationEnabled, Interval = Span(GenerationInterval), Timeout = Span(GenerationTimeout) },
         };
+        supervisor["Restart"] = new { InitialDelay = Span(InitialDelay), MaxDelay = Span(MaxDelay), ResetAfter = Span(ResetAfter) };
+        supervisor["CircuitBreaker"] = new
+        {
+            FailureThreshold = BreakerFailureThreshold,
+            SamplingWindow = Span(SamplingWindow),
+            BreakDuration = Span(BreakDuration),
+        };
+        supervisor["Shutdown"] = new { GracePeriod = Span(GracePeriod) };
+        supervisor["Proxy"] = new
+        {
+            Enabled = ProxyListen is not null,
+            Listen = ProxyListen?.ToString().TrimEnd('/') ?? "http://127.0.0.1:8080",
+            MaxConcurrentRequests,
+            StallTimeout = Span(StallTimeout),
+        };
+        if (StateDirectory is not null)
+            supervisor["State"] = new { Directory = StateDirectory };
+        if (Servers is not null)
+        {
+            supervisor["Servers"] = Servers.ToDictionary(s => s.Name, s => s.ToEntry(simServer));
+            supervisor["Fleet"] = new { MemoryBudget, MinResidency = Span(MinResidency) };
+        }
+        // An empty Listen turns the status endpoint off.
+        var settings = new { Supervisor = supervisor, Status = new { Listen = StatusListen?.ToString().TrimEnd('/') ?? "" } };
         // A setting left null is left out, so the shipped default applies, and a build from before the key (--daemon-bin) is not handed it.
         return JsonSerializer.Serialize(settings, new JsonSerializerOptions { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull });
     }
 
     private static Uri FreeLoopback() => new($"http://127.0.0.1:{Processes.FreePort.Next().ToString(CultureInfo.InvariantCulture)}");
 
-    private static string Span(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+    internal static string Span(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
 
-    private static string? Span(TimeSpan? value) => value is { } v ? Span(v) : null;
+    internal static string? Span(TimeSpan? value) => value is { } v ? Span(v) : null;
 }

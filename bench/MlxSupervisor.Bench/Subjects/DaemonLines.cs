@@ -37,6 +37,26 @@ internal static partial class DaemonLines
     /// <summary>The front door's line for an answer cut after content went out: the client is told.</summary>
     public static bool IsAnswerCut(LogLine line) => line.Message.Contains("the answer is not whole and the client is told so", StringComparison.Ordinal);
 
+    /// <summary>The fleet's start of an OnDemand server for a request (issue 13).</summary>
+    public static bool IsOnDemandStart(LogLine line, string server) =>
+        line.Message.StartsWith($"Starting server {server} for a request for one of its models", StringComparison.Ordinal);
+
+    /// <summary>The fleet stopping an idle server to make room in Fleet:MemoryBudget for another.</summary>
+    public static bool IsStoppingForRoom(LogLine line, string victim, string server) =>
+        line.Message.StartsWith($"Stopping idle server {victim} to make room for {server} ", StringComparison.Ordinal);
+
+    /// <summary>The daemon's graceful stop of a server has begun: SIGTERM to it and its process group.</summary>
+    public static bool IsSigtermSent(LogLine line, int pid) =>
+        line.Message.StartsWith($"SIGTERM sent to pid={Of(pid)} and its process group", StringComparison.Ordinal);
+
+    /// <summary>A server that was asked to stop is gone: after its SIGTERM, or the SIGKILL that followed the grace period.</summary>
+    public static bool IsStopped(LogLine line, int pid) =>
+        line.Message.StartsWith($"Server pid={Of(pid)} stopped after SIGTERM", StringComparison.Ordinal)
+        || line.Message.StartsWith($"Server pid={Of(pid)} ignored SIGTERM", StringComparison.Ordinal);
+
+    /// <summary>A server held stopped: the line its supervisor logs once it is Stopped with no process.</summary>
+    public static bool IsSupervisionStopped(LogLine line) => line.Message.StartsWith("Supervision stopped: ", StringComparison.Ordinal);
+
     private static string Of(int pid) => pid.ToString(CultureInfo.InvariantCulture);
 
     private static int? Pid(Match m) => m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;

@@ -33,7 +33,9 @@ internal sealed partial class DaemonUnderTest : ISupervisorUnderTest
     {
         var directory = Directory.CreateTempSubdirectory("mlxsup-bench-").FullName;
         var configPath = Path.Combine(directory, "bench.json");
-        File.WriteAllText(configPath, config.ToJson(paths.SimServer));
+        // A state folder of its own: two daemons of one scenario (or a leftover of an earlier run) never share an
+        // instance lock or a server record.
+        File.WriteAllText(configPath, (config with { StateDirectory = config.StateDirectory ?? Path.Combine(directory, "state") }).ToJson(paths.SimServer));
         var log = new LogStream(LogFormat.Daemon, countOnly);
         var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
         {

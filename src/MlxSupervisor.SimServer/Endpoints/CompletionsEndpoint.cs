@@ -9,9 +9,10 @@ namespace MlxSupervisor.SimServer.Endpoints;
 /// the request waits for the generation thread, then the headers go out, then prompt processing (keepalive
 /// comments), the tokens, the final chunk with its finish_reason, the usage chunk if asked, and [DONE].
 /// </summary>
+/// <param name="stampChunks"><c>--stamp-chunks</c>: each chunk carries the clock's timestamp as it is written.</param>
 internal sealed class CompletionsEndpoint(
     string defaultModel, CompletionFaults faults, InFlightTracker tracker, GenerationThread thread,
-    TokenGenerator generator, JsonResponse replies, TimeProvider time)
+    TokenGenerator generator, JsonResponse replies, TimeProvider time, bool stampChunks = false)
 {
     private long _requestNumber;
 
@@ -91,15 +92,18 @@ internal sealed class CompletionsEndpoint(
         await foreach (var token in generator.GenerateAsync(count, aborted))
         {
             var isFirst = first;
-            await events.WriteAsync(json => OpenAiJson.WriteChunk(json, identity, token, isFirst, finishReason: null));
+            // The stamp is taken as the chunk is serialized, in the call that writes and flushes it.
+            await events.WriteAsync(json => OpenAiJson.WriteChunk(json, identity, token, isFirst, finishReason: null, Stamp()));
             first = false;
         }
 
         var finalIsFirst = first;
         var finishReason = generator.FinishReasonFor(request);
-        await events.WriteAsync(json => OpenAiJson.WriteChunk(json, identity, token: null, finalIsFirst, finishReason));
+        await events.WriteAsync(json => OpenAiJson.WriteChunk(json, identity, token: null, finalIsFirst, finishReason, Stamp()));
         if (request.IncludeUsage)
             await events.WriteAsync(json => OpenAiJson.WriteUsageChunk(json, identity, request.PromptTokens, count));
         await events.WriteDoneAsync();
     }
+
+    private long? Stamp() => stampChunks ? time.GetTimestamp() : null;
 }

@@ -49,8 +49,9 @@ internal static class OpenAiJson
 
     /// <summary>One streamed chunk: a token (<paramref name="finishReason"/> null) or the final, empty one.</summary>
     /// <param name="first">The first chat chunk also carries the role, as OpenAI's does.</param>
+    /// <param name="writtenAt">With <c>--stamp-chunks</c>, the clock's timestamp as the chunk is written; null leaves it out.</param>
     public static void WriteChunk(Utf8JsonWriter json, CompletionIdentity identity, string? token, bool first,
-        string? finishReason)
+        string? finishReason, long? writtenAt = null)
     {
         json.WriteStartObject();
         WriteIdentity(json, identity, identity.Kind == CompletionKind.Chat ? "chat.completion.chunk" : "text_completion");
@@ -78,6 +79,8 @@ internal static class OpenAiJson
             json.WriteString("finish_reason", finishReason);
         json.WriteEndObject();
         json.WriteEndArray();
+        if (writtenAt is { } stamp)
+            json.WriteNumber("sim_written_at", stamp);
         json.WriteEndObject();
     }
 

@@ -39,7 +39,7 @@ internal static class SimWebApp
         var faults = new CompletionFaults(new InFlightLimit(options.MaxInFlight, console),
             new MetalOutOfMemory(options.MetalOomAtRequest, console));
         var completions = new CompletionsEndpoint(options.Model, faults, tracker, thread,
-            new TokenGenerator(options, thread, clock.Time), replies, clock.Time);
+            new TokenGenerator(options, thread, clock.Time), replies, clock.Time, options.StampChunks);
 
         // Plain RequestDelegates: no minimal-API parameter binding to generate at startup.
         app.MapGet("/health", new RequestDelegate(health.HandleAsync));

@@ -58,6 +58,9 @@ internal static class SimFlags
             o => o with { HealthBlocksWhileGenerating = true }),
         SimFlag.Int("--stall-after-tokens", "send this many tokens, then stall forever", 0, int.MaxValue,
             (o, v) => o with { StallAfterTokens = v }),
+        SimFlag.Switch("--stamp-chunks", "each streamed chunk carries sim_written_at: this process's monotonic clock "
+            + "(Stopwatch ticks) as the chunk is written, to time what a proxy adds",
+            o => o with { StampChunks = true }),
         SimFlag.Int("--allocate-mb", "allocate, touch and hold this many MB", 0, 1_000_000, (o, v) => o with { AllocateMb = v }),
         SimFlag.Int("--allocate-after-ms", "when to allocate --allocate-mb (default 0)", 0, MaxMs,
             (o, v) => o with { AllocateAfterMs = v }),

@@ -82,6 +82,15 @@ internal sealed record SimOptions
     /// <value>Defaults to null: never stalls.</value>
     public int? StallAfterTokens { get; init; }
 
+    /// <summary>
+    /// Each streamed chunk carries <c>sim_written_at</c>, <see cref="TimeProvider.GetTimestamp"/> taken as the chunk
+    /// is serialized, right before it is written and flushed. On Linux that is CLOCK_MONOTONIC in nanoseconds, the
+    /// same clock in every process, so a client on the same machine can tell how long the chunk took to reach it
+    /// (the benchmark's per-chunk latency, issue 14).
+    /// </summary>
+    /// <value>Defaults to false.</value>
+    public bool StampChunks { get; init; }
+
     /// <summary>Megabytes to allocate, touch and hold.</summary>
     /// <value>Defaults to 0.</value>
     public int AllocateMb { get; init; }
