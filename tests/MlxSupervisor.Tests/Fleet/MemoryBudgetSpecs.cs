@@ -20,6 +20,9 @@ public sealed class MemoryBudgetSpecs
         ["Sim"] = new JsonArray([.. new[] { "--allocate-mb", "100" }.Concat(sim).Select(s => (JsonNode?)s)]),
     };
 
+    /// <summary>What a server holds once its ballast is touched: with a budget of 250 MB, too much to start another beside it.</summary>
+    private const long BallastBytes = 100L * 1024 * 1024;
+
     private static JsonObject OneFits => new() { ["MemoryBudget"] = "250MB", ["MinResidency"] = "00:00:00.100" };
 
     /// <summary>Samples the process table until disposed, noting any moment both servers' processes were alive.</summary>
@@ -55,6 +58,7 @@ public sealed class MemoryBudgetSpecs
         await using var fleet = new RealFleet(new Dictionary<string, JsonObject> { ["a"] = Loaded(), ["b"] = Loaded() }, OneFits);
         await fleet.StartAsync();
         (await fleet.PostAsync(RealFleet.Chat("a-model"))).Status.Should().Be(200);
+        await fleet.WaitForFootprint("a", BallastBytes);
         var a = fleet["a"].Status.Current.Pid!.Value;
 
         BothAliveWatch watch;
@@ -82,6 +86,7 @@ public sealed class MemoryBudgetSpecs
         }, OneFits);
         await fleet.StartAsync();
         (await fleet.PostAsync(RealFleet.Chat("a-model", maxTokens: 1))).Status.Should().Be(200);
+        await fleet.WaitForFootprint("a", BallastBytes);
 
         var longOnA = ChatStreamTo(fleet, "a-model");
         await fleet.WaitFor("a", _ => fleet["a"].Activity.Current.InFlight == 1);

@@ -68,11 +68,14 @@ public sealed class DaemonStatusSpecs : IDisposable
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
         var deadline = DateTime.UtcNow + Timeouts.Wait;
+        var seen = "nothing: /status never answered";
         while (true)
         {
             try
             {
-                using var json = JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{statusPort}/status"));
+                var text = await http.GetStringAsync($"http://127.0.0.1:{statusPort}/status");
+                seen = text;
+                using var json = JsonDocument.Parse(text);
                 var servers = json.RootElement.GetProperty("servers").EnumerateArray().ToDictionary(
                     s => s.GetProperty("name").GetString()!,
                     s => (s.GetProperty("state").GetString()!, s.GetProperty("pid").ValueKind == JsonValueKind.Number ? s.GetProperty("pid").GetInt32() : (int?)null));
@@ -84,7 +87,7 @@ public sealed class DaemonStatusSpecs : IDisposable
                 // Not listening yet.
             }
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"The servers never reached the expected states on port {statusPort}");
+                throw new TimeoutException($"The servers never reached the expected states on port {statusPort}; the last /status was {seen}");
             await Task.Delay(50);
         }
     }

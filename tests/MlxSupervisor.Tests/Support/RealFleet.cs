@@ -143,6 +143,20 @@ public sealed class RealFleet : IAsyncDisposable
     public Task<SupervisorSnapshot> WaitFor(string server, Func<SupervisorSnapshot, bool> condition, TimeSpan? within = null) =>
         this[server].Status.WaitFor(condition, within ?? Timeouts.Wait, Logs.Dump);
 
+    /// <summary>
+    /// Waits until the ledger measures at least <paramref name="bytes"/> for the server: a simulated server's ballast
+    /// is touched after it starts to listen, so on a busy machine it can be Running before its memory shows.
+    /// </summary>
+    public async Task WaitForFootprint(string server, long bytes)
+    {
+        var deadline = DateTime.UtcNow + Timeouts.Wait;
+        while (Ledger.Measure(this[server]) is not { } measured || measured < bytes)
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, $"{server} should measure {bytes} bytes; it measures {Ledger.Measure(this[server])}\n{Logs.Dump()}");
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>Every pid the fleet started, from the servers' events.</summary>
     public IReadOnlyList<int> Spawned(string server) =>
         [.. this[server].Status.RecentEvents.Where(e => e.Kind == EventKinds.Started && e.Pid is not null).Select(e => e.Pid!.Value)];
