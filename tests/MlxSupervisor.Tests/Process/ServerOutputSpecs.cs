@@ -159,8 +159,11 @@ public sealed class ServerOutputSpecs : IDisposable
     private async Task<(List<string> Written, ServerOutput Output)> StallTheFileThenCatchUp(string first, string second)
     {
         using var fileStalls = new ManualResetEventSlim(false);
-        var output = NewOutput(new StallingServerLog(_file, fileStalls), StalledCapacity);
-        var server = new PhasedStream(Encoding.UTF8.GetBytes(first), Encoding.UTF8.GetBytes(second), readSize: 4096);
+        var file = new StallingServerLog(_file, fileStalls);
+        var output = NewOutput(file, StalledCapacity);
+        // The server prints on only once the file has stalled on its first write: were the pump still taking blocks off
+        // the buffer while the drops began, a block could be kept after one was dropped, and that loss would split a line.
+        var server = new PhasedStream(Encoding.UTF8.GetBytes(first), Encoding.UTF8.GetBytes(second), readSize: 4096, file.Stalled);
 
         var writing = output.Stdout.CopyFromAsync(server);
         // All of the first part was read off the pipe while the file took nothing: the server never waited on it.
@@ -230,7 +233,8 @@ public sealed class ServerOutputSpecs : IDisposable
     }
 
     /// <summary>A pipe that hands out a first part, then waits for the test before handing out a second.</summary>
-    private sealed class PhasedStream(byte[] first, byte[] second, int readSize) : ReadOnlyPipe
+    /// <param name="printsOnAfter">Completes when the reads after the first one may go on.</param>
+    private sealed class PhasedStream(byte[] first, byte[] second, int readSize, Task printsOnAfter) : ReadOnlyPipe
     {
         private readonly TaskCompletionSource _firstRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly ManualResetEventSlim _secondSent = new();
@@ -242,6 +246,8 @@ public sealed class ServerOutputSpecs : IDisposable
 
         public override int Read(byte[] buffer, int offset, int count)
         {
+            if (_position > 0 && !printsOnAfter.Wait(Timeouts.Wait))
+                throw new TimeoutException("the file was never written");
             if (_position == first.Length)
             {
                 _firstRead.TrySetResult();
@@ -264,8 +270,14 @@ public sealed class ServerOutputSpecs : IDisposable
     /// <summary>A file whose every write waits until <c>resumed</c> is set, as on a log disk that has stopped.</summary>
     private sealed class StallingServerLog(IServerLog inner, ManualResetEventSlim resumed) : IServerLog
     {
+        private readonly TaskCompletionSource _stalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Completes when the first write has begun to wait.</summary>
+        public Task Stalled => _stalled.Task;
+
         public void Write(ReadOnlySpan<byte> lines)
         {
+            _stalled.TrySetResult();
             resumed.Wait(TimeSpan.FromSeconds(20));
             inner.Write(lines);
         }
