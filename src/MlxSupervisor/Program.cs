@@ -25,6 +25,7 @@ return await DaemonCommand.Create(RunDaemonAsync).Parse(args).InvokeAsync();
 
 static async Task<int> RunDaemonAsync(string? configPath, bool demo, CancellationToken cancellationToken)
 {
+    NativeMethods.TryCapMallocArenas();
     if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MLXSUP_LOG_DIR")))
         Environment.SetEnvironmentVariable("MLXSUP_LOG_DIR", DaemonSettings.DefaultLogDirectory());
 

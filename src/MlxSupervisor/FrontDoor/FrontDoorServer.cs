@@ -101,6 +101,10 @@ public sealed partial class FrontDoorServer : IHostedLifecycleService, IAsyncDis
         // The empty builder: no configuration sources or appsettings watchers of its own, no default logging providers.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseKestrelCore();
+        // A request's code runs on the thread that read its bytes, not queued to another pool thread first: on a 2-core
+        // machine each hand-off was a context switch, and those were most of the front door's cost per request
+        // (docs/front-door-performance.md). Nothing on the request path blocks a thread: it awaits.
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
