@@ -12,6 +12,10 @@ internal sealed class CliWrapServerLauncher(ILoggerFactory loggerFactory, IProce
 
     private readonly ILogger _serverLogger = loggerFactory.CreateLogger("MlxSupervisor.Server");
 
+    /// <remarks>The spawn itself is synchronous (fork and exec): nothing in it waits on I/O.</remarks>
+    public Task<IServerProcess> StartAsync(ServerLaunchSpec spec, CancellationToken cancellationToken) => Task.FromResult(Start(spec));
+
+    /// <inheritdoc cref="StartAsync"/>
     public IServerProcess Start(ServerLaunchSpec spec)
     {
         var executable = CommandResolver.Resolve(spec.Command, spec.EffectivePath, spec.WorkingDirectory, out var problem)

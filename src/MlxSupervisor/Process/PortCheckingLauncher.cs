@@ -9,14 +9,14 @@ namespace MlxSupervisor.Process;
 /// </summary>
 internal sealed class PortCheckingLauncher(IServerLauncher inner, Func<SupervisorOptions> options) : IServerLauncher
 {
-    public IServerProcess Start(ServerLaunchSpec spec)
+    public async Task<IServerProcess> StartAsync(ServerLaunchSpec spec, CancellationToken cancellationToken)
     {
         if (Uri.TryCreate(options().Health.Url, UriKind.Absolute, out var url) &&
-            PortWaiter.IsListeningAsync(url, CancellationToken.None).GetAwaiter().GetResult())
+            await PortWaiter.IsListeningAsync(url, cancellationToken))
         {
             var holder = PortOwners.Describe(url.Port) ?? "a process that could not be identified";
             throw new ServerStartException($"port {url.Port} is already in use by {holder}; not starting a second server");
         }
-        return inner.Start(spec);
+        return await inner.StartAsync(spec, cancellationToken);
     }
 }

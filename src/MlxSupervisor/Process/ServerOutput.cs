@@ -30,8 +30,8 @@ internal sealed partial class ServerOutput : IAsyncDisposable
     /// </summary>
     internal const int PipeBytes = 1024 * 1024;
 
-    /// <summary>A drain thread only reads and hands blocks on.</summary>
-    private const int DrainStackBytes = 256 * 1024;
+    /// <summary>The output's threads only read, frame and write, with no deep calls.</summary>
+    private const int ThreadStackBytes = 256 * 1024;
 
     /// <summary>Framed lines gathered before a write; when the pump is behind it writes this much at once, so a flood costs few writes.</summary>
     private const int WriteBatchBytes = 256 * 1024;
@@ -62,7 +62,7 @@ internal sealed partial class ServerOutput : IAsyncDisposable
         _capacityBytes = capacityBytes;
         _time = time;
         _fatal = fatal;
-        _pump = Task.Run(PumpAsync);
+        _pump = OnThreadOfItsOwn(Pump, "server output");
     }
 
     /// <summary>The first line, on either stream, that matched <c>Health:FatalOutput</c>; never completes when none does.</summary>
@@ -103,29 +103,41 @@ internal sealed partial class ServerOutput : IAsyncDisposable
     {
         if (source is System.IO.Pipes.PipeStream pipe)
             NativeMethods.TryResizePipe(pipe.SafePipeHandle, PipeBytes);
+        return OnThreadOfItsOwn(() =>
+        {
+            try
+            {
+                Drain(source, stream);
+            }
+            catch (ObjectDisposedException)
+            {
+                // CliWrap disposed the pipe after giving up on it: see the remarks.
+            }
+        }, stream == Stream.Stdout ? "server stdout" : "server stderr").WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a background thread of its own; the task ends with it.</summary>
+    private static Task OnThreadOfItsOwn(Action work, string name)
+    {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             try
             {
-                Drain(source, stream);
+                work();
                 done.TrySetResult();
-            }
-            catch (ObjectDisposedException)
-            {
-                done.TrySetResult(); // CliWrap disposed the pipe after giving up on it: see the remarks.
             }
             catch (Exception e)
             {
                 done.TrySetException(e); // On a thread of its own, an exception left unhandled would end the daemon.
             }
-        }, DrainStackBytes)
+        }, ThreadStackBytes)
         {
             IsBackground = true,
-            Name = stream == Stream.Stdout ? "server stdout" : "server stderr",
+            Name = name,
         };
         thread.Start();
-        return done.Task.WaitAsync(cancellationToken);
+        return done.Task;
     }
 
     private void Drain(System.IO.Stream source, Stream stream)
@@ -165,12 +177,20 @@ internal sealed partial class ServerOutput : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync()
+    /// <summary>
+    /// Frames the blocks into lines and writes them, on a thread of its own: in a flood the reads never wait, so on a
+    /// pool thread this loop held that thread for the whole flood, and on a 2-core machine the pool has two. The front
+    /// door's requests, on the same pool, waited behind it (issue 14's stalled stream). Here it blocks only itself.
+    /// </summary>
+    private void Pump()
     {
-        var pid = await _pid.Task;
+        var pid = _pid.Task.GetAwaiter().GetResult();
         using var framer = new LineFramer(pid, _time.LocalTimeZone);
-        await foreach (var block in _blocks.Reader.ReadAllAsync())
+        var reader = _blocks.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
+            if (!reader.TryRead(out var block))
+                continue;
             // The log has caught up after a loss: say so now, where it happened, not only when this server's life ends.
             if (block.GapBefore != Gap.None)
                 ReportDrops(pid, framer, block.At);
@@ -178,7 +198,7 @@ internal sealed partial class ServerOutput : IAsyncDisposable
             Interlocked.Add(ref _bufferedBytes, -block.Length);
             ArrayPool<byte>.Shared.Return(block.Bytes);
             // Written when nothing more is waiting, so a quiet server's lines reach the file at once and a flood's go in batches.
-            if (framer.Framed.Length >= WriteBatchBytes || !_blocks.Reader.TryPeek(out _))
+            if (framer.Framed.Length >= WriteBatchBytes || !reader.TryPeek(out _))
                 Write(framer);
         }
         framer.End(OnLine);

@@ -10,9 +10,9 @@ namespace MlxSupervisor.State;
 internal sealed class RecordingLauncher(IServerLauncher inner, ServerStateFile stateFile, IProcessTable processTable, TimeProvider time)
     : IServerLauncher
 {
-    public IServerProcess Start(ServerLaunchSpec spec)
+    public async Task<IServerProcess> StartAsync(ServerLaunchSpec spec, CancellationToken cancellationToken)
     {
-        var process = inner.Start(spec);
+        var process = await inner.StartAsync(spec, cancellationToken);
         // An adopted server is not the daemon's to reclaim after a crash: the next daemon adopts it again.
         if (process.Adopted)
             return process;

@@ -33,7 +33,7 @@ public sealed partial class ServerSupervisor
         IServerProcess process;
         try
         {
-            process = _launcher.Start(spec);
+            process = await _launcher.StartAsync(spec, stoppingToken);
         }
         catch (ServerStartException e)
         {

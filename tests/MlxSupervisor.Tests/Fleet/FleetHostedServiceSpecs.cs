@@ -17,7 +17,7 @@ public sealed class FleetHostedServiceSpecs
 {
     private sealed class BrokenLauncher : IServerLauncher
     {
-        public IServerProcess Start(ServerLaunchSpec spec) => throw new InvalidOperationException("a bug in the daemon");
+        public Task<IServerProcess> StartAsync(ServerLaunchSpec spec, CancellationToken cancellationToken) => throw new InvalidOperationException("a bug in the daemon");
     }
 
     private sealed class RecordingLifetime : IHostApplicationLifetime

@@ -22,12 +22,12 @@ public sealed class OrphanSpecs
 
         public List<(int Spawn, int Helper, bool Alive)> Checks { get; } = [];
 
-        public IServerProcess Start(ServerLaunchSpec spec)
+        public Task<IServerProcess> StartAsync(ServerLaunchSpec spec, CancellationToken cancellationToken)
         {
             _spawns++;
             foreach (var helper in Announced(ServerLog!.Lines, "sim: helper pid="))
                 Checks.Add((_spawns, helper, ProcessAssert.IsAlive(helper)));
-            return inner.Start(spec);
+            return inner.StartAsync(spec, cancellationToken);
         }
     }
 

@@ -24,15 +24,16 @@ public sealed class FakeServerLauncher(FakeTimeProvider time, int firstPid = 100
         }
     }
 
-    public IServerProcess Start(ServerLaunchSpec spec)
+    /// <remarks>Completes at once, as the spawn it stands for: the supervisor goes on without yielding, as on fake time it must.</remarks>
+    public Task<IServerProcess> StartAsync(ServerLaunchSpec spec, CancellationToken cancellationToken)
     {
         if (FailWith is not null)
-            throw new ServerStartException(FailWith);
+            return Task.FromException<IServerProcess>(new ServerStartException(FailWith));
         var process = new FakeServerProcess(Interlocked.Increment(ref _nextPid), time);
         lock (_started)
             _started.Add(process);
         OnStart(process);
-        return process;
+        return Task.FromResult<IServerProcess>(process);
     }
 }
 

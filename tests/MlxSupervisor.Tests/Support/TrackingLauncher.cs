@@ -10,9 +10,9 @@ public sealed class TrackingLauncher(IServerLauncher inner) : IServerLauncher
 
     public IReadOnlyList<IServerProcess> Started => [.. _started];
 
-    public IServerProcess Start(ServerLaunchSpec spec)
+    public async Task<IServerProcess> StartAsync(ServerLaunchSpec spec, CancellationToken cancellationToken)
     {
-        var process = inner.Start(spec);
+        var process = await inner.StartAsync(spec, cancellationToken);
         _started.Enqueue(process);
         return process;
     }

@@ -24,14 +24,14 @@ internal sealed partial class AdoptingLauncher(IServerLauncher inner, Func<Super
     private bool _started;
 
     /// <remarks>The supervisor starts one server at a time, so <see cref="_started"/> needs no lock.</remarks>
-    public IServerProcess Start(ServerLaunchSpec spec)
+    public async Task<IServerProcess> StartAsync(ServerLaunchSpec spec, CancellationToken cancellationToken)
     {
-        var process = (_started ? null : TryAdopt(spec)) ?? inner.Start(spec);
+        var process = (_started ? null : await TryAdoptAsync(spec, cancellationToken)) ?? await inner.StartAsync(spec, cancellationToken);
         _started = true;
         return process;
     }
 
-    private AdoptedServerProcess? TryAdopt(ServerLaunchSpec spec)
+    private async Task<AdoptedServerProcess?> TryAdoptAsync(ServerLaunchSpec spec, CancellationToken cancellationToken)
     {
         var current = options();
         if (current.Server.Adopt != ServerAdoption.IfSame || !Uri.TryCreate(current.Health.Url, UriKind.Absolute, out var url))
@@ -54,7 +54,7 @@ internal sealed partial class AdoptingLauncher(IServerLauncher inner, Func<Super
             return null;
         }
 
-        var health = probe.ProbeAsync(url, current.Health.Timeout, CancellationToken.None).GetAwaiter().GetResult();
+        var health = await probe.ProbeAsync(url, current.Health.Timeout, cancellationToken);
         if (!health.Healthy)
         {
             Log.NotHealthy(logger, server.Pid, url, health.Failure);
