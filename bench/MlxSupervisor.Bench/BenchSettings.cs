@@ -25,6 +25,9 @@ internal sealed record BenchSettings
 
     public required TimeSpan Settle { get; init; }
 
+    /// <summary>How long an idle supervisor runs before its footprint is sampled.</summary>
+    public TimeSpan FootprintSettle { get; init; }
+
     public required int FloodLines { get; init; }
 
     public required int FloodRepeats { get; init; }
@@ -82,8 +85,9 @@ internal sealed record BenchSettings
         ScheduleUnit = TimeSpan.FromMilliseconds(200),
         HalfOpenTrials = 2,
         FootprintWindow = TimeSpan.FromSeconds(60),
-        FootprintAtTenProbesPerSecond = true,
+        FootprintAtTenProbesPerSecond = false,
         Settle = TimeSpan.FromSeconds(5),
+        FootprintSettle = TimeSpan.FromSeconds(90),
         FloodLines = 200_000,
         FloodRepeats = 5,
         FrontDoorRequests = 400,
@@ -112,6 +116,7 @@ internal sealed record BenchSettings
         FootprintWindow = TimeSpan.FromSeconds(1),
         FootprintAtTenProbesPerSecond = false,
         Settle = TimeSpan.FromMilliseconds(200),
+        FootprintSettle = TimeSpan.FromMilliseconds(200),
         FloodLines = 20_000,
         FloodRepeats = 1,
         FrontDoorRequests = 40,
