@@ -101,7 +101,7 @@ internal sealed class ReadinessScenario(BenchPaths paths, BenchSettings settings
     {
         var (spawn, spawnIndex) = await daemon.Log.WaitForAsync(l => daemon.SpawnedPid(l) is not null, from, Within, "naming a new pid");
         var pid = daemon.SpawnedPid(spawn)!.Value;
-        var (listening, _) = await daemon.Log.WaitForAsync(l => DaemonLines.IsListening(l, pid), spawnIndex, Within, $"with pid {pid}'s listening line");
+        var (listening, _) = await daemon.ServerLog.WaitForAsync(l => DaemonLines.IsListening(l, pid), 0, Within, $"with pid {pid}'s listening line");
         var (running, runningIndex) = await daemon.Log.WaitForAsync(l => DaemonLines.IsRunning(l, pid), spawnIndex, Within, $"calling pid {pid} Running");
         var (_, stableIndex) = await daemon.Log.WaitForAsync(l => DaemonLines.IsStable(l, pid), runningIndex, Within, $"calling pid {pid} stable");
         return (new ReadinessSample(Ms(spawn, listening), Ms(listening, running)), pid, stableIndex);

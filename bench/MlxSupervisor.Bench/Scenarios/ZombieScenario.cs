@@ -116,7 +116,7 @@ internal sealed class ZombieScenario(BenchPaths paths, BenchSettings settings)
         switch (kind)
         {
             case Loud:
-                while ((traceback = await FindWithinAsync(daemon, l => DaemonLines.IsTraceback(l, pid), mark, LoudWait)) is null)
+                while ((traceback = await FindWithinAsync(daemon.ServerLog, l => DaemonLines.IsTraceback(l, pid), 0, LoudWait)) is null)
                 {
                     zombieAt = (await WholeAsync(direct)).DoneAt!.Value;
                     answered++;
@@ -169,12 +169,12 @@ internal sealed class ZombieScenario(BenchPaths paths, BenchSettings settings)
             : throw new InvalidOperationException($"A completion sent while the generation thread still lived was not answered whole: {answer}");
 
     /// <returns>The first matching line from <paramref name="from"/> on, or null if none came within <paramref name="within"/>.</returns>
-    private static async Task<LogLine?> FindWithinAsync(DaemonUnderTest daemon, Func<LogLine, bool> match, int from, TimeSpan within)
+    private static async Task<LogLine?> FindWithinAsync(LogStream log, Func<LogLine, bool> match, int from, TimeSpan within)
     {
         var deadline = DateTimeOffset.UtcNow + within;
         while (true)
         {
-            if (daemon.Log.Find(match, from) is { } line)
+            if (log.Find(match, from) is { } line)
                 return line;
             if (DateTimeOffset.UtcNow > deadline)
                 return null;

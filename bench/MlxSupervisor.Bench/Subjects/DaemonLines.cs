@@ -5,8 +5,8 @@ using MlxSupervisor.Bench.Logs;
 namespace MlxSupervisor.Bench.Subjects;
 
 /// <summary>
-/// The daemon's log lines the answering-server scenarios (issue 12) time, as its console template writes them:
-/// its own events, and the server's output it logs as <c>[pid stream] line</c>.
+/// The log lines the answering-server scenarios (issue 12) time: the daemon's own events, as its console template
+/// writes them, and the server's output, which its own log file has as <c>[pid stream] line</c>.
 /// </summary>
 internal static partial class DaemonLines
 {
@@ -17,10 +17,10 @@ internal static partial class DaemonLines
 
     public static bool IsStable(LogLine line, int pid) => line.Message.StartsWith($"Server pid={Of(pid)} stable for ", StringComparison.Ordinal);
 
-    /// <summary>The sim's "listening" line, printed as its port opens, as the daemon logs the server's stdout.</summary>
+    /// <summary>The sim's "listening" line, printed as its port opens, as the server's log file has it (<see cref="DaemonUnderTest.ServerLog"/>).</summary>
     public static bool IsListening(LogLine line, int pid) => line.Message.StartsWith($"[{Of(pid)} stdout] sim: listening on ", StringComparison.Ordinal);
 
-    /// <summary>The first line of the generation thread's traceback on the server's stderr, as the daemon logs it.</summary>
+    /// <summary>The first line of the generation thread's traceback on the server's stderr, in the server's log file.</summary>
     public static bool IsTraceback(LogLine line, int pid) => line.Message.StartsWith($"[{Of(pid)} stderr] Exception in thread ", StringComparison.Ordinal);
 
     public static bool IsDeclaredDead(LogLine line, int pid) => line.Message.StartsWith($"Server pid={Of(pid)} declared dead", StringComparison.Ordinal);

@@ -10,12 +10,15 @@ internal sealed partial class DaemonUnderTest : ISupervisorUnderTest
 {
     private readonly ChildProcess _process;
     private readonly string _directory;
+    private readonly CancellationTokenSource _stopFollowing = new();
+    private readonly Lazy<Task> _serverLogFollower;
 
     private DaemonUnderTest(ChildProcess process, string directory, LogStream log)
     {
         _process = process;
         _directory = directory;
         Log = log;
+        _serverLogFollower = new(() => FollowServerLogAsync(_stopFollowing.Token));
     }
 
     public string Name => "mlx-supervisor";
@@ -23,6 +26,36 @@ internal sealed partial class DaemonUnderTest : ISupervisorUnderTest
     public int Pid => _process.Pid;
 
     public LogStream Log { get; }
+
+    /// <summary>
+    /// What the single server printed, from its own log file (<c>server.log</c>), as the daemon stamped each line.
+    /// Followed from the first time it is asked for, so a scenario that never reads it (a flood) pays nothing for it.
+    /// </summary>
+    public LogStream ServerLog
+    {
+        get
+        {
+            _ = _serverLogFollower.Value;
+            return _serverLog;
+        }
+    }
+
+    private readonly LogStream _serverLog = new(LogFormat.ServerLog);
+
+    private async Task FollowServerLogAsync(CancellationToken stop)
+    {
+        using var tail = new LogFileTail(LogDirectory, "server.log");
+        using var every = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+        try
+        {
+            do
+                tail.Poll(line => _serverLog.Add(line, DateTimeOffset.Now));
+            while (await every.WaitForNextTickAsync(stop));
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
 
     /// <summary>The folder of the daemon's rolling log file (MLXSUP_LOG_DIR).</summary>
     public string LogDirectory => Path.Combine(_directory, "logs");
@@ -63,6 +96,10 @@ internal sealed partial class DaemonUnderTest : ISupervisorUnderTest
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        await _stopFollowing.CancelAsync();
+        if (_serverLogFollower.IsValueCreated)
+            await _serverLogFollower.Value;
+        _stopFollowing.Dispose();
         await _process.DisposeAsync();
         try
         {
