@@ -180,7 +180,8 @@ internal sealed partial class ServerOutput : IAsyncDisposable
     /// <summary>
     /// Frames the blocks into lines and writes them, on a thread of its own: in a flood the reads never wait, so on a
     /// pool thread this loop held that thread for the whole flood, and on a 2-core machine the pool has two. The front
-    /// door's requests, on the same pool, waited behind it (issue 14's stalled stream). Here it blocks only itself.
+    /// door's requests, on the same pool, waited behind it (the likeliest cause of issue 14's stalled stream, which did
+    /// not recur in the runs made to catch it). Here it blocks only itself.
     /// </summary>
     private void Pump()
     {
