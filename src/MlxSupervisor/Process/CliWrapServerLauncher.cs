@@ -12,11 +12,23 @@ internal sealed class CliWrapServerLauncher(ILoggerFactory loggerFactory, IProce
 
     private readonly ILogger _serverLogger = loggerFactory.CreateLogger("MlxSupervisor.Server");
 
-    /// <remarks>The spawn itself is synchronous (fork and exec): nothing in it waits on I/O.</remarks>
-    public Task<IServerProcess> StartAsync(ServerLaunchSpec spec, CancellationToken cancellationToken) => Task.FromResult(Start(spec));
+    /// <remarks>
+    /// The spawn itself is synchronous (fork and exec): nothing in it waits on I/O. A command that cannot be run
+    /// comes back as a faulted task, as from the decorators that await, never as a throw from the call itself.
+    /// </remarks>
+    public Task<IServerProcess> StartAsync(ServerLaunchSpec spec, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Task.FromResult(Spawn(spec));
+        }
+        catch (ServerStartException e)
+        {
+            return Task.FromException<IServerProcess>(e);
+        }
+    }
 
-    /// <inheritdoc cref="StartAsync"/>
-    public IServerProcess Start(ServerLaunchSpec spec)
+    private IServerProcess Spawn(ServerLaunchSpec spec)
     {
         var executable = CommandResolver.Resolve(spec.Command, spec.EffectivePath, spec.WorkingDirectory, out var problem)
             ?? throw new ServerStartException($"cannot run server command {problem}");

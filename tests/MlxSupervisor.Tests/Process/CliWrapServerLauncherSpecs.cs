@@ -31,13 +31,13 @@ public sealed class CliWrapServerLauncherSpecs : IAsyncLifetime
         _started.SelectMany(p => ProcessAssert.KillLeftovers(p.Pid)).Should().BeEmpty();
     }
 
-    private IServerProcess StartSim(params string[] arguments) => StartSim(_launcher, arguments);
+    private Task<IServerProcess> StartSim(params string[] arguments) => StartSim(_launcher, arguments);
 
-    private IServerProcess StartSim(CliWrapServerLauncher launcher, params string[] arguments)
+    private async Task<IServerProcess> StartSim(CliWrapServerLauncher launcher, params string[] arguments)
     {
-        var process = launcher.Start(new ServerLaunchSpec(Repo.SimServer,
+        var process = await launcher.StartAsync(new ServerLaunchSpec(Repo.SimServer,
             ["--port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture), .. arguments], null,
-            new Dictionary<string, string?>()));
+            new Dictionary<string, string?>()), CancellationToken.None);
         _started.Add(process);
         return process;
     }
@@ -58,7 +58,7 @@ public sealed class CliWrapServerLauncherSpecs : IAsyncLifetime
     [Fact(Timeout = Timeouts.ProcessTestMs)]
     public async Task The_server_leads_its_own_process_group()
     {
-        var server = StartSim("--spawn-helper");
+        var server = await StartSim("--spawn-helper");
         var helper = await HelperPid();
 
         ProcStat.TryRead(server.Pid)!.Value.GroupId.Should().Be(server.Pid);
@@ -69,7 +69,7 @@ public sealed class CliWrapServerLauncherSpecs : IAsyncLifetime
     [Fact(Timeout = Timeouts.ProcessTestMs)]
     public async Task An_exit_is_seen_at_once_even_while_a_helper_still_holds_the_output_pipes()
     {
-        var server = StartSim("--spawn-helper", "--crash-after-ms", "300", "--exit-code", "3");
+        var server = await StartSim("--spawn-helper", "--crash-after-ms", "300", "--exit-code", "3");
         var helper = await HelperPid();
 
         var exit = await server.Exited.WaitAsync(TimeSpan.FromSeconds(10));
@@ -84,7 +84,7 @@ public sealed class CliWrapServerLauncherSpecs : IAsyncLifetime
     [Fact(Timeout = Timeouts.ProcessTestMs)]
     public async Task Without_a_helper_the_exit_comes_with_its_code()
     {
-        var server = StartSim("--crash-after-ms", "100", "--exit-code", "137");
+        var server = await StartSim("--crash-after-ms", "100", "--exit-code", "137");
 
         var exit = await server.Exited.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -95,7 +95,7 @@ public sealed class CliWrapServerLauncherSpecs : IAsyncLifetime
     [Fact(Timeout = Timeouts.ProcessTestMs)]
     public async Task Stopping_a_server_that_died_on_its_own_stops_the_helper_it_left_behind()
     {
-        var server = StartSim("--spawn-helper", "--crash-after-ms", "300");
+        var server = await StartSim("--spawn-helper", "--crash-after-ms", "300");
         var helper = await HelperPid();
         await server.Exited.WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -109,7 +109,7 @@ public sealed class CliWrapServerLauncherSpecs : IAsyncLifetime
     [Fact(Timeout = Timeouts.ProcessTestMs)]
     public async Task SIGTERM_stops_the_server_and_its_helper_within_the_grace_period()
     {
-        var server = StartSim("--spawn-helper");
+        var server = await StartSim("--spawn-helper");
         var helper = await HelperPid();
 
         var stop = await server.StopAsync(TimeSpan.FromSeconds(5));
@@ -124,7 +124,7 @@ public sealed class CliWrapServerLauncherSpecs : IAsyncLifetime
     [Fact(Timeout = Timeouts.ProcessTestMs)]
     public async Task A_server_and_helper_that_ignore_SIGTERM_are_SIGKILLed_after_the_grace_period()
     {
-        var server = StartSim("--ignore-sigterm", "--spawn-helper", "--helper-ignores-sigterm");
+        var server = await StartSim("--ignore-sigterm", "--spawn-helper", "--helper-ignores-sigterm");
         var helper = await HelperPid();
         var grace = TimeSpan.FromMilliseconds(700);
 
@@ -144,7 +144,7 @@ public sealed class CliWrapServerLauncherSpecs : IAsyncLifetime
     {
         using var dir = new TempDirectory();
         var file = new CountingServerLog(new RollingServerLog(Path.Combine(dir.Path, "server.log"), 1L << 30, 2, _loggerFactory.CreateLogger("test")));
-        var server = StartSim(new CliWrapServerLauncher(_loggerFactory, new LinuxProcessTable(), TimeProvider.System, file),
+        var server = await StartSim(new CliWrapServerLauncher(_loggerFactory, new LinuxProcessTable(), TimeProvider.System, file),
             "--flood-lines", "200000", "--crash-after-ms", "50", "--exit-code", "0");
 
         await server.Exited.WaitAsync(TimeSpan.FromSeconds(30));
@@ -174,13 +174,13 @@ public sealed class CliWrapServerLauncherSpecs : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public void A_command_that_is_not_on_PATH_is_refused_with_its_name()
+    [Fact(Timeout = Timeouts.ProcessTestMs)]
+    public async Task A_command_that_is_not_on_PATH_is_refused_with_its_name()
     {
-        var act = () => _launcher.Start(new ServerLaunchSpec("mlx_lm.server-missing", [], null,
-            new Dictionary<string, string?> { ["PATH"] = "/usr/bin:/bin" }));
+        var act = () => _launcher.StartAsync(new ServerLaunchSpec("mlx_lm.server-missing", [], null,
+            new Dictionary<string, string?> { ["PATH"] = "/usr/bin:/bin" }), CancellationToken.None);
 
-        act.Should().Throw<ServerStartException>().WithMessage("*'mlx_lm.server-missing' was not found on PATH (/usr/bin:/bin)*");
+        await act.Should().ThrowAsync<ServerStartException>().WithMessage("*'mlx_lm.server-missing' was not found on PATH (/usr/bin:/bin)*");
     }
 
     [Fact(Timeout = Timeouts.ProcessTestMs)]
@@ -189,7 +189,8 @@ public sealed class CliWrapServerLauncherSpecs : IAsyncLifetime
         using var dir = new TempDirectory();
         var script = dir.File("server.sh", "#!/bin/sh\necho \"cwd=$(pwd) marker=$SIM_MARKER\"\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
-        var server = _launcher.Start(new ServerLaunchSpec(script, [], dir.Path, new Dictionary<string, string?> { ["SIM_MARKER"] = "m-42" }));
+        var server = await _launcher.StartAsync(new ServerLaunchSpec(script, [], dir.Path, new Dictionary<string, string?> { ["SIM_MARKER"] = "m-42" }),
+            CancellationToken.None);
         _started.Add(server);
 
         await server.Exited.WaitAsync(TimeSpan.FromSeconds(10));

@@ -17,13 +17,12 @@ public sealed class PreviousServerReclaimerSpecs : IAsyncLifetime
     private ILoggerFactory _loggerFactory = null!;
     private IServerProcess _server = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
         _loggerFactory = LoggerFactory.Create(b => b.AddProvider(_logs));
         var launcher = new CliWrapServerLauncher(_loggerFactory, _table, TimeProvider.System, _serverLog);
-        _server = launcher.Start(new ServerLaunchSpec(Repo.SimServer, ["--port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            null, new Dictionary<string, string?>()));
-        return Task.CompletedTask;
+        _server = await launcher.StartAsync(new ServerLaunchSpec(Repo.SimServer, ["--port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            null, new Dictionary<string, string?>()), CancellationToken.None);
     }
 
     public async Task DisposeAsync()
