@@ -20,9 +20,6 @@ internal sealed record BenchSettings
 
     public required TimeSpan FootprintWindow { get; init; }
 
-    /// <summary>Also measure the daemon idle at 10 probes/s (the smoke run skips it: same code, another interval).</summary>
-    public required bool FootprintAtTenProbesPerSecond { get; init; }
-
     public required TimeSpan Settle { get; init; }
 
     /// <summary>How long an idle supervisor runs before its footprint is sampled.</summary>
@@ -85,7 +82,6 @@ internal sealed record BenchSettings
         ScheduleUnit = TimeSpan.FromMilliseconds(200),
         HalfOpenTrials = 2,
         FootprintWindow = TimeSpan.FromSeconds(60),
-        FootprintAtTenProbesPerSecond = false,
         Settle = TimeSpan.FromSeconds(5),
         FootprintSettle = TimeSpan.FromSeconds(90),
         FloodLines = 200_000,
@@ -114,7 +110,6 @@ internal sealed record BenchSettings
         ScheduleUnit = TimeSpan.FromMilliseconds(50),
         HalfOpenTrials = 1,
         FootprintWindow = TimeSpan.FromSeconds(1),
-        FootprintAtTenProbesPerSecond = false,
         Settle = TimeSpan.FromMilliseconds(200),
         FootprintSettle = TimeSpan.FromMilliseconds(200),
         FloodLines = 20_000,

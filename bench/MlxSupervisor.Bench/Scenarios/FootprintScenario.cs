@@ -21,8 +21,7 @@ internal sealed class FootprintScenario(BenchPaths paths, BenchSettings settings
                  {
                      (TimeSpan.FromSeconds(10), "idle, probe every 10 s (default)"),
                      (TimeSpan.FromMilliseconds(500), TwoProbesPerSecond),
-                     (TimeSpan.FromMilliseconds(100), "idle, 10 probes/s"),
-                 }.Take(settings.FootprintAtTenProbesPerSecond ? 3 : 2))
+                 })
         {
             var port = FreePort.Next();
             var config = new DaemonConfig
