@@ -36,7 +36,11 @@ internal sealed partial class ServerOutput : IAsyncDisposable
     /// <summary>Framed lines gathered before a write; when the pump is behind it writes this much at once, so a flood costs few writes.</summary>
     private const int WriteBatchBytes = 256 * 1024;
 
-    private readonly Channel<Block> _blocks = Channel.CreateUnbounded<Block>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>
+    /// Synchronous continuations: the pump blocks on the channel's wait, so a block written to an empty channel
+    /// wakes the pump from the drain thread itself; otherwise each wake goes through a pool thread first.
+    /// </summary>
+    private readonly Channel<Block> _blocks = Channel.CreateUnbounded<Block>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly Queue<string> _stderrTail = new(TailLines);
     private readonly TaskCompletionSource<int> _pid = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<string> _fatalLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
