@@ -96,6 +96,7 @@ public sealed partial class ServerSupervisor
 
         [LoggerMessage(EventId = 15, EventName = "RestartScheduled", Level = LogLevel.Information,
             Message = "Restart {Restart} in {Seconds} s (consecutive failures: {Failures})")]
+        /// <param name="seconds">The wait as the schedule gives it, counted from the server's exit.</param>
         public static partial void RestartScheduled(ILogger logger, int restart, double seconds, int failures);
 
         [LoggerMessage(EventId = 16, EventName = "CircuitOpened", Level = LogLevel.Error,

@@ -16,6 +16,9 @@ public sealed partial class ServerSupervisor
     /// <summary>How the last life ended, for Restart:Policy; null while a life is under way.</summary>
     private RestartRequest? _lastEnd;
 
+    /// <summary>When the last server process exited (reaped, or found gone), which the backoff counts from; null before the first.</summary>
+    private DateTimeOffset? _lastExitAt;
+
     private Health.FatalOutputMatcher? _fatalOutput;
 
     /// <summary>Spawns the server and follows it until it has been healthy for ResetAfter, or has failed.</summary>
@@ -26,6 +29,7 @@ public sealed partial class ServerSupervisor
         var replacing = _endedBy;
         _endedBy = null;
         _lastEnd = null;
+        _lastExitAt = null; // A spawn that fails has no exit: its backoff counts from now, not from the life before it.
         ResetControlSignals();
         Transition(SupervisorState.Starting, $"spawning {spec.Command}",
             s => s with { Pid = null, ServerStartedAt = null, Adopted = false, StoppedFor = null, HealthUrl = options.Health.Url, Health = new(null, 0, null) });
@@ -431,6 +435,7 @@ public sealed partial class ServerSupervisor
             : $"pid={process.Pid} cleaned up");
 
         var exit = stop.Exit;
+        _lastExitAt = exit.At;
         Status.Update(s => s with
         {
             Pid = null,

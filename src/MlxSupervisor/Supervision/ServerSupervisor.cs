@@ -141,8 +141,18 @@ public sealed partial class ServerSupervisor
     private async Task<bool> WaitBeforeRestartAsync(int failures, bool refusedByCircuit, CancellationToken stoppingToken)
     {
         var delay = refusedByCircuit ? TimeSpan.Zero : new RestartBackoff(Options.Restart.InitialDelay, Options.Restart.MaxDelay).DelayAfter(failures);
-        var wait = delay > _circuit.RemainingBreak ? delay : _circuit.RemainingBreak;
-        var at = _time.GetUtcNow() + wait;
+        var now = _time.GetUtcNow();
+        // The backoff counts from the exit, not from the end of what follows it (the last words read from the pipes,
+        // leftovers stopped, the port coming free): otherwise every restart is late by that cleanup, and the first,
+        // which also compiles that path, later still.
+        // A cleanup that took longer than the delay leaves no wait at all.
+        var exitedAt = _lastExitAt is { } exit && exit <= now ? exit : now;
+        var backoffEnds = exitedAt + delay;
+        var breakEnds = now + _circuit.RemainingBreak;
+        var due = backoffEnds > breakEnds ? backoffEnds : breakEnds;
+        var afterExit = due - exitedAt;
+        var wait = due > now ? due - now : TimeSpan.Zero;
+        var at = now + wait;
 
         // The timer is registered before the state is published, so whoever reacts to BackingOff
         // (a test advancing fake time, say) finds it already running. It is cancelled if a request ends the wait.
@@ -154,8 +164,8 @@ public sealed partial class ServerSupervisor
         }
         else
         {
-            Log.RestartScheduled(_logger, Status.Current.Restarts + 1, wait.TotalSeconds, failures);
-            Transition(SupervisorState.BackingOff, $"restart {Status.Current.Restarts + 1} in {wait.TotalSeconds:0.###} s",
+            Log.RestartScheduled(_logger, Status.Current.Restarts + 1, afterExit.TotalSeconds, failures);
+            Transition(SupervisorState.BackingOff, $"restart {Status.Current.Restarts + 1} in {afterExit.TotalSeconds:0.###} s",
                 s => s with { NextRestartAt = at });
         }
         // An operator's start cuts the delay short; an operator's stop ends it without a spawn.

@@ -168,6 +168,38 @@ public sealed class ServerSupervisorSpecs
     }
 
     [Fact(Timeout = Timeouts.UnitTestMs)]
+    public async Task The_backoff_counts_from_the_exit_so_the_cleanup_after_it_does_not_make_the_restart_late()
+    {
+        await using var h = new SupervisorHarness();
+        h.Run();
+        await h.WaitFor(s => s.State == SupervisorState.Running);
+        var exit = h.Time.GetUtcNow();
+        h.Time.Advance(TimeSpan.FromMilliseconds(300)); // what reading its last words and freeing the port took
+
+        h.Launcher.Started[0].ExitedAt(1, exit);
+        var backingOff = await h.WaitFor(s => s.NextRestartAt is not null);
+
+        backingOff.NextRestartAt.Should().Be(exit + TimeSpan.FromSeconds(2), "the initial delay runs from the exit");
+        backingOff.LastExit!.At.Should().Be(exit);
+    }
+
+    [Fact(Timeout = Timeouts.UnitTestMs)]
+    public async Task A_spawn_that_fails_after_a_life_backs_off_from_its_own_failure_not_from_the_exit_before_it()
+    {
+        await using var h = new SupervisorHarness();
+        h.Run();
+        await h.WaitFor(s => s.State == SupervisorState.Running);
+        h.Launcher.FailWith = "cannot run server command mlx_lm.server: not found on PATH";
+        h.Launcher.Started[0].Exit(1);
+        var first = await h.WaitFor(s => s.NextRestartAt is not null);
+        h.Time.SetUtcNow(first.NextRestartAt!.Value);
+
+        var second = await h.WaitFor(s => s.NextRestartAt is not null && s.ConsecutiveFailures == 2);
+
+        (second.NextRestartAt!.Value - h.Time.GetUtcNow()).Should().Be(TimeSpan.FromSeconds(4));
+    }
+
+    [Fact(Timeout = Timeouts.UnitTestMs)]
     public async Task A_half_open_trial_that_stays_healthy_closes_the_circuit()
     {
         await using var h = new SupervisorHarness();

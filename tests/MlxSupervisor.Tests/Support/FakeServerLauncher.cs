@@ -62,6 +62,9 @@ public sealed class FakeServerProcess(int pid, TimeProvider time) : IServerProce
 
     public void Exit(int code) => _exited.TrySetResult(new ServerExit(code, time.GetUtcNow()));
 
+    /// <summary>The process was reaped at <paramref name="at"/>, before now: as a real one is, ahead of the cleanup after it.</summary>
+    public void ExitedAt(int code, DateTimeOffset at) => _exited.TrySetResult(new ServerExit(code, at));
+
     public Task<StopOutcome> StopAsync(TimeSpan gracePeriod)
     {
         StopCalls++;
