@@ -95,8 +95,10 @@ internal static partial class BenchmarkReport
             The promise (README, issue 2): the n-th consecutive failure waits min(InitialDelay × 2^(n−1), MaxDelay); after
             {s.Policy.BreakerThreshold} failed restarts (the first start is not a restart) nothing is spawned for BreakDuration,
             then one half-open trial, and a failed trial opens the circuit again. At the defaults a server that dies at once is
-            started at 0, 2, 6, 14, 30 and 62 s, then at 122 s. Each wait runs from the exit the daemon logged, so the promised
-            spawn is that exit plus the promised wait; the deviation is the logged spawn minus that. The "instant death" row is
+            started at 0, 2, 6, 14, 30 and 62 s, then at 122 s. Each wait runs from the server's exit (the daemon counts it from
+            the moment it reaped the process, a few ms before its "exited" line, and the cleanup after the exit takes
+            nothing from it), so the promised spawn is the logged exit plus the promised wait; the deviation is the logged
+            spawn minus that, the spawn's own time included. The "instant death" row is
             the promise if the server died the moment it was spawned: the real server lives a few hundred ms (its start-up),
             which shifts every later spawn by that much.
 
