@@ -25,6 +25,9 @@ internal sealed record BenchSettings
     /// <summary>How long an idle supervisor runs before its footprint is sampled.</summary>
     public TimeSpan FootprintSettle { get; init; }
 
+    /// <summary>How long the daemon at 2 probes/s runs before it is sampled a second time, with tiering done.</summary>
+    public required TimeSpan FootprintSettledAfter { get; init; }
+
     public required int FloodLines { get; init; }
 
     public required int FloodRepeats { get; init; }
@@ -84,6 +87,7 @@ internal sealed record BenchSettings
         FootprintWindow = TimeSpan.FromSeconds(60),
         Settle = TimeSpan.FromSeconds(5),
         FootprintSettle = TimeSpan.FromSeconds(90),
+        FootprintSettledAfter = TimeSpan.FromMinutes(6),
         FloodLines = 200_000,
         FloodRepeats = 5,
         FrontDoorRequests = 400,
@@ -112,6 +116,7 @@ internal sealed record BenchSettings
         FootprintWindow = TimeSpan.FromSeconds(1),
         Settle = TimeSpan.FromMilliseconds(200),
         FootprintSettle = TimeSpan.FromMilliseconds(200),
+        FootprintSettledAfter = TimeSpan.FromMilliseconds(400),
         FloodLines = 20_000,
         FloodRepeats = 1,
         FrontDoorRequests = 40,
