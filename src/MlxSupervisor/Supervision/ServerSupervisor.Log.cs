@@ -94,9 +94,9 @@ public sealed partial class ServerSupervisor
             Message = "Port {Port} still accepts connections {Seconds} s after the server stopped; the next start names its holder and backs off while it stays")]
         public static partial void PortStillBusy(ILogger logger, int port, double seconds);
 
+        /// <param name="seconds">The wait as the schedule gives it, counted from the server's exit.</param>
         [LoggerMessage(EventId = 15, EventName = "RestartScheduled", Level = LogLevel.Information,
             Message = "Restart {Restart} in {Seconds} s (consecutive failures: {Failures})")]
-        /// <param name="seconds">The wait as the schedule gives it, counted from the server's exit.</param>
         public static partial void RestartScheduled(ILogger logger, int restart, double seconds, int failures);
 
         [LoggerMessage(EventId = 16, EventName = "CircuitOpened", Level = LogLevel.Error,

@@ -144,8 +144,7 @@ public sealed partial class ServerSupervisor
         var now = _time.GetUtcNow();
         // The backoff counts from the exit, not from the end of what follows it (the last words read from the pipes,
         // leftovers stopped, the port coming free): otherwise every restart is late by that cleanup, and the first,
-        // which also compiles that path, later still.
-        // A cleanup that took longer than the delay leaves no wait at all.
+        // which also compiles that path, later still. A cleanup that took longer than the delay leaves no wait at all.
         var exitedAt = _lastExitAt is { } exit && exit <= now ? exit : now;
         var backoffEnds = exitedAt + delay;
         var breakEnds = now + _circuit.RemainingBreak;
