@@ -126,7 +126,7 @@ internal static partial class BenchmarkReport
 
             The supervisor's own process (not its server), once the server is up and {r.Settings.FootprintSettle.TotalSeconds:0.#} s have passed
             (tiered compilation has by then compiled what runs once a probe), and the daemon at 2 probes/s again once it
-            has run {r.Settings.FootprintSettledAfter.TotalMinutes:0.#} min ("settled": what runs once a memory sample, every 5 s, has then
+            has run {Duration(r.Settings.FootprintSettledAfter)} ("settled": what runs once a memory sample, every 5 s, has then
             reached its last tier too):
             VmRSS from `/proc/PID/status` sampled every second (median and max), and CPU as utime + stime from `/proc/PID/stat`
             over a {r.Settings.FootprintWindow.TotalSeconds:0} s window, in % of one core. Between probes the daemon has nothing on a

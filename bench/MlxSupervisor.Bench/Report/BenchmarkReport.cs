@@ -114,7 +114,7 @@ internal static partial class BenchmarkReport
             table.Row("Idle, resident memory / CPU", idle is null ? "–" : $"{Number(idle.RssMibMedian)} MiB / {Number(idle.CpuPercent, "0.00")} % of a core (probe every 10 s)",
                     sIdle is null ? "–" : $"{Number(sIdle.RssMibMedian)} MiB / {Number(sIdle.CpuPercent, "0.00")} % of a core",
                     idle is null || sIdle is null ? "–" : $"{Ratio(idle.RssMibMedian / sIdle.RssMibMedian)} memory")
-                .Row($"2 probes/s, resident memory / CPU, after {Number(r.Settings.FootprintSettle.TotalSeconds, "0")} s / after {Number(r.Settings.FootprintSettledAfter.TotalMinutes, "0.#")} min (issue 14's goal ≤ 48 MB / ≤ 0.3 %)",
+                .Row($"2 probes/s, resident memory / CPU, after {Duration(r.Settings.FootprintSettle)} / after {Duration(r.Settings.FootprintSettledAfter)} (issue 14's goal ≤ 48 MB / ≤ 0.3 %)",
                     twice is null ? "–" : $"{Number(twice.RssMibMedian)} MiB / {Number(twice.CpuPercent, "0.00")} % of a core" +
                         (settled is null ? "" : $"; {Number(settled.RssMibMedian)} MiB / {Number(settled.CpuPercent, "0.00")} % of a core"), "–",
                     twice is null || sIdle is null ? "–" : $"{Ratio(twice.RssMibMedian / sIdle.RssMibMedian)} memory");

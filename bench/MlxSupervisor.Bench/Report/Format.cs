@@ -21,6 +21,12 @@ internal static class Format
 
     public static string S(double? seconds) => seconds is { } v ? S(v) : "–";
 
+    /// <summary>A setting's length in the unit a reader would use: "400 ms", "90 s", "6 min".</summary>
+    public static string Duration(TimeSpan span) =>
+        span < TimeSpan.FromSeconds(1) ? Ms(span.TotalMilliseconds)
+        : span < TimeSpan.FromMinutes(2) ? Number(span.TotalSeconds, "0.#") + " s"
+        : Number(span.TotalMinutes, "0.#") + " min";
+
     public static string Ratio(double ratio) => double.IsNaN(ratio) || double.IsInfinity(ratio) ? "–" : ratio.ToString("0.00", CultureInfo.InvariantCulture) + "×";
 
     public static string Number(double value, string format = "0.0") => value.ToString(format, CultureInfo.InvariantCulture);

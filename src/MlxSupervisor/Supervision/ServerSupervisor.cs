@@ -145,13 +145,13 @@ public sealed partial class ServerSupervisor
         // The backoff counts from the exit, not from the end of what follows it (the last words read from the pipes,
         // leftovers stopped, the port coming free): otherwise every restart is late by that cleanup, and the first,
         // which also compiles that path, later still. A cleanup that took longer than the delay leaves no wait at all.
-        var exitedAt = _lastExitAt is { } exit && exit <= now ? exit : now;
-        var backoffEnds = exitedAt + delay;
-        var breakEnds = now + _circuit.RemainingBreak;
-        var due = backoffEnds > breakEnds ? backoffEnds : breakEnds;
-        var afterExit = due - exitedAt;
-        var wait = due > now ? due - now : TimeSpan.Zero;
-        var at = now + wait;
+        var exitedAt = _lastExitAt ?? now;
+        var due = exitedAt + delay;
+        if (_circuit.RemainingBreak is { Ticks: > 0 } breakLeft && now + breakLeft > due)
+            due = now + breakLeft;
+        var afterExit = due - exitedAt; // the schedule's wait, which the log gives, however long the cleanup took
+        var at = due > now ? due : now;
+        var wait = at - now;
 
         // The timer is registered before the state is published, so whoever reacts to BackingOff
         // (a test advancing fake time, say) finds it already running. It is cancelled if a request ends the wait.

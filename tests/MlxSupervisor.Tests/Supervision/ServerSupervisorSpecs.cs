@@ -184,6 +184,23 @@ public sealed class ServerSupervisorSpecs
     }
 
     [Fact(Timeout = Timeouts.UnitTestMs)]
+    public async Task A_cleanup_longer_than_the_delay_restarts_at_once_and_still_says_the_schedules_wait()
+    {
+        await using var h = new SupervisorHarness();
+        h.Run();
+        await h.WaitFor(s => s.State == SupervisorState.Running);
+        var exit = h.Time.GetUtcNow();
+        h.Time.Advance(TimeSpan.FromSeconds(3)); // longer than the 2 s initial delay
+
+        h.Launcher.Started[0].ExitedAt(1, exit);
+        await h.Until(() => h.Launcher.Started.Count == 2);
+
+        h.Launcher.Started[1].StartedAt.Should().Be(h.Time.GetUtcNow(), "the delay had already run out: no fake time passed");
+        h.Supervisor.Status.RecentEvents.Should().Contain(e => e.Kind == EventKinds.State && e.Message == "BackingOff: restart 1 in 2 s",
+            "the wait the schedule gives, not the cleanup's length");
+    }
+
+    [Fact(Timeout = Timeouts.UnitTestMs)]
     public async Task A_spawn_that_fails_after_a_life_backs_off_from_its_own_failure_not_from_the_exit_before_it()
     {
         await using var h = new SupervisorHarness();
